@@ -1,0 +1,5 @@
+export * from './roles';
+export * from './databases';
+export * from './scan';
+export * from './manifest';
+export * from './waybill';

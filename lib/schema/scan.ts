@@ -1,0 +1,31 @@
+// The scan event: immutable, made on the device, never conflicts (id = device id + ULID).
+import type { FromSchema } from 'json-schema-to-ts';
+
+export const SCAN_SOURCES = ['camera', 'wedge', 'manual'] as const;
+export const SCAN_RESULTS = ['matched', 'duplicate', 'unknown', 'other-manifest', 'free'] as const;
+
+export const scanSchema = {
+  title: 'scan',
+  description: 'One immutable scan event',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 100, pattern: '^[A-Za-z0-9_-]{1,60}:[0-9A-HJKMNP-TV-Z]{26}$' },
+    code: { type: 'string', maxLength: 512 },
+    normalised: { type: 'string', maxLength: 512 },
+    manifestId: { type: 'string', maxLength: 100 },
+    result: { type: 'string', enum: SCAN_RESULTS },
+    source: { type: 'string', enum: SCAN_SOURCES },
+    deviceId: { type: 'string', maxLength: 60 },
+    user: { type: 'string', maxLength: 100 },
+    scannedAt: { type: 'string', format: 'date-time', maxLength: 30 },
+    voids: { type: 'string', maxLength: 100 },
+  },
+  required: ['id', 'code', 'normalised', 'manifestId', 'result', 'source', 'deviceId', 'user', 'scannedAt'],
+  additionalProperties: false,
+} as const;
+
+export type Scan = FromSchema<typeof scanSchema>;
+export type ScanSource = (typeof SCAN_SOURCES)[number];
+export type ScanResult = (typeof SCAN_RESULTS)[number];
