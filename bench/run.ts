@@ -20,9 +20,13 @@ if (unknown.length > 0) {
 let failed = 0;
 for (const name of wanted.length > 0 ? wanted : all) {
   console.log(`# ${name}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, `${name}.bench.ts`)], {
-    stdio: 'inherit',
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(benchDir, `${name}.bench.ts`)],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (result.status !== 0) failed += 1;
 }
 process.exit(failed > 0 ? 1 : 0);

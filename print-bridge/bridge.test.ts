@@ -30,7 +30,11 @@ describe('createBridge', () => {
   it('reports a reachable sync server as connected with the time of contact', async () => {
     const bridge = bridgeWith([{ ok: true, roles: ['bridge'] }]);
     await bridge.start();
-    expect(bridge.status().sync).toMatchObject({ ok: true, error: null, lastOkAt: '2026-01-01T08:00:01.000Z' });
+    expect(bridge.status().sync).toMatchObject({
+      ok: true,
+      error: null,
+      lastOkAt: '2026-01-01T08:00:01.000Z',
+    });
     await bridge.stop();
   });
 

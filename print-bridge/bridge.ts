@@ -51,7 +51,8 @@ export function createBridge({ config, probe, now, log }: BridgeDeps): Bridge {
       message: result.error ? PRINT_ERRORS[result.error] : null,
     };
     if (result.ok && !wasOk) log.info({ site: config.site }, 'connected to the sync server');
-    if (!result.ok) log.warn({ code: result.error, detail: result.detail }, status.sync.message ?? '');
+    if (!result.ok)
+      log.warn({ code: result.error, detail: result.detail }, status.sync.message ?? '');
   }
 
   function schedule(): void {

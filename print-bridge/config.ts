@@ -4,8 +4,14 @@ import { z } from 'zod';
 const configSchema = z.object({
   site: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'lower-case letters, digits and dashes, e.g. "depot-north"'),
-  syncUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://dockhand.example' }),
+    .regex(
+      /^[a-z0-9][a-z0-9-]{0,40}$/,
+      'lower-case letters, digits and dashes, e.g. "depot-north"',
+    ),
+  syncUrl: z.url({
+    protocol: /^https?$/,
+    error: 'must be an http(s) URL, e.g. https://dockhand.example',
+  }),
   user: z.string().min(1, 'the name of a user with the "bridge" role'),
   password: z.string().min(1, 'the password of the bridge user'),
   httpHost: z.string().default('127.0.0.1'),

@@ -16,9 +16,16 @@ async function main(): Promise<void> {
     log,
   });
   await bridge.start();
-  const server: Server = createStatusApp(bridge.status).listen(config.httpPort, config.httpHost, () => {
-    log.info({ url: `http://${config.httpHost}:${config.httpPort}/` }, 'print bridge status page');
-  });
+  const server: Server = createStatusApp(bridge.status).listen(
+    config.httpPort,
+    config.httpHost,
+    () => {
+      log.info(
+        { url: `http://${config.httpHost}:${config.httpPort}/` },
+        'print bridge status page',
+      );
+    },
+  );
 
   const shutdown = (signal: string) => {
     log.info({ signal }, 'stopping');

@@ -21,11 +21,41 @@ describe('hasValidGs1CheckDigit', () => {
 describe('parseGs1ElementString', () => {
   it.each([
     ['an SSCC', `00${SSCC}`, [['00', SSCC]]],
-    ['GTIN, expiry, batch at the end', `01${GTIN}17261231` + '10AB-12', [['01', GTIN], ['17', '261231'], ['10', 'AB-12']]],
-    ['batch ended by FNC1 then serial', `01${GTIN}10LOT7${GS}21SER9`, [['01', GTIN], ['10', 'LOT7'], ['21', 'SER9']]],
+    [
+      'GTIN, expiry, batch at the end',
+      `01${GTIN}17261231` + '10AB-12',
+      [
+        ['01', GTIN],
+        ['17', '261231'],
+        ['10', 'AB-12'],
+      ],
+    ],
+    [
+      'batch ended by FNC1 then serial',
+      `01${GTIN}10LOT7${GS}21SER9`,
+      [
+        ['01', GTIN],
+        ['10', 'LOT7'],
+        ['21', 'SER9'],
+      ],
+    ],
     ['a leading FNC1', `${GS}00${SSCC}`, [['00', SSCC]]],
-    ['ship-to postcode after an SSCC', `00${SSCC}420SW1A1AA`, [['00', SSCC], ['420', 'SW1A1AA']]],
-    ['day 00 means end of month', `01${GTIN}17260200`, [['01', GTIN], ['17', '260200']]],
+    [
+      'ship-to postcode after an SSCC',
+      `00${SSCC}420SW1A1AA`,
+      [
+        ['00', SSCC],
+        ['420', 'SW1A1AA'],
+      ],
+    ],
+    [
+      'day 00 means end of month',
+      `01${GTIN}17260200`,
+      [
+        ['01', GTIN],
+        ['17', '260200'],
+      ],
+    ],
   ])('reads %s', (_name, data, expected) => {
     const result = parseGs1ElementString(data);
     expect(result.ok).toBe(true);
@@ -50,7 +80,13 @@ describe('parseGs1ElementString', () => {
 describe('parseGs1HumanReadable', () => {
   it('reads the bracketed form', () => {
     const result = parseGs1HumanReadable(`(00)${SSCC}(420)12345`);
-    expect(result).toMatchObject({ ok: true, elements: [{ ai: '00', value: SSCC }, { ai: '420', value: '12345' }] });
+    expect(result).toMatchObject({
+      ok: true,
+      elements: [
+        { ai: '00', value: SSCC },
+        { ai: '420', value: '12345' },
+      ],
+    });
   });
 
   it('refuses text that is not all bracketed elements', () => {

@@ -47,8 +47,7 @@ export interface Gs1Element {
 }
 
 export type Gs1Result =
-  | { ok: true; elements: Gs1Element[] }
-  | { ok: false; error: Gs1Error; ai?: string };
+  { ok: true; elements: Gs1Element[] } | { ok: false; error: Gs1Error; ai?: string };
 
 /** GS1 mod-10 check: weights 3 and 1 alternate from the digit left of the check digit. */
 export function hasValidGs1CheckDigit(digits: string): boolean {

@@ -18,7 +18,11 @@ describe('waybillCodeFrom', () => {
     ['GS1 DataMatrix SSCC', `]d200${SSCC}`, SSCC],
     ['GS1 human-readable typed', `(00)${SSCC}`, SSCC],
     ['GS1 without identifier but with FNC1', `${GS}00${SSCC}`, SSCC],
-    ['GS1 product code keeps its elements', ']C10109506000134352' + '10L1', '(01)09506000134352(10)L1'],
+    [
+      'GS1 product code keeps its elements',
+      ']C10109506000134352' + '10L1',
+      '(01)09506000134352(10)L1',
+    ],
   ])('%s', (_name, raw, value) => {
     expect(waybillCodeFrom(raw)).toMatchObject({ ok: true, value });
   });
@@ -35,6 +39,9 @@ describe('waybillCodeFrom', () => {
   it('applies a manifest waybill pattern to reject stray product barcodes', () => {
     const pattern = /^JD\d{15}$/;
     expect(waybillCodeFrom('JD014600006281234', { pattern })).toMatchObject({ ok: true });
-    expect(waybillCodeFrom('5901234123457', { pattern })).toEqual({ ok: false, error: 'pattern-mismatch' });
+    expect(waybillCodeFrom('5901234123457', { pattern })).toEqual({
+      ok: false,
+      error: 'pattern-mismatch',
+    });
   });
 });

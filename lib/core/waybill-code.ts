@@ -1,13 +1,18 @@
 // One normalisation for every waybill number, whether it was scanned, typed or imported, so a
 // scan and a manifest row compare equal when a person would say they are the same waybill.
-import { GS, parseGs1ElementString, parseGs1HumanReadable, type Gs1Element, type Gs1Error } from './gs1';
+import {
+  GS,
+  parseGs1ElementString,
+  parseGs1HumanReadable,
+  type Gs1Element,
+  type Gs1Error,
+} from './gs1';
 import { splitSymbologyIdentifier } from './symbology';
 
 export type WaybillCodeError = 'empty' | 'too-long' | 'pattern-mismatch' | `gs1-${Gs1Error}`;
 
 export type WaybillCode =
-  | { ok: true; value: string; gs1?: Gs1Element[] }
-  | { ok: false; error: WaybillCodeError };
+  { ok: true; value: string; gs1?: Gs1Element[] } | { ok: false; error: WaybillCodeError };
 
 export interface WaybillCodeOptions {
   /** A manifest's waybill pattern (a regular expression source): codes that fail it are stray. */
@@ -46,6 +51,7 @@ export function waybillCodeFrom(raw: string, options: WaybillCodeOptions = {}): 
     value = cleaned.toUpperCase();
   }
   if (value.length > MAX_CODE_LENGTH) return { ok: false, error: 'too-long' };
-  if (options.pattern && !options.pattern.test(value)) return { ok: false, error: 'pattern-mismatch' };
+  if (options.pattern && !options.pattern.test(value))
+    return { ok: false, error: 'pattern-mismatch' };
   return elements ? { ok: true, value, gs1: elements } : { ok: true, value };
 }

@@ -22,7 +22,10 @@ export interface DatabaseRules {
 export const DATABASE_RULES: Record<DatabaseName, DatabaseRules> = {
   manifests: { readers: ['admin', 'supervisor', 'scanner'], writers: ['admin', 'supervisor'] },
   waybills: { readers: ['admin', 'supervisor', 'scanner'], writers: ['admin'] },
-  scans: { readers: ['admin', 'supervisor', 'scanner'], writers: ['admin', 'supervisor', 'scanner'] },
+  scans: {
+    readers: ['admin', 'supervisor', 'scanner'],
+    writers: ['admin', 'supervisor', 'scanner'],
+  },
   printers: { readers: ['admin', 'supervisor', 'scanner', 'bridge'], writers: ['admin', 'bridge'] },
   templates: { readers: ['admin', 'supervisor', 'scanner', 'bridge'], writers: ['admin'] },
   print_jobs: {

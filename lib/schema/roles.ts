@@ -10,7 +10,10 @@ export interface UserContext {
   roles: readonly string[];
 }
 
-export function hasRole(user: UserContext, ...roles: Array<Role | typeof SERVER_ADMIN_ROLE>): boolean {
+export function hasRole(
+  user: UserContext,
+  ...roles: Array<Role | typeof SERVER_ADMIN_ROLE>
+): boolean {
   return roles.some((role) => user.roles.includes(role));
 }
 

@@ -2,7 +2,15 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
 export const SCAN_SOURCES = ['camera', 'wedge', 'manual'] as const;
-export const SCAN_RESULTS = ['matched', 'duplicate', 'unknown', 'other-manifest', 'free'] as const;
+/** `void` marks an undo: the event names the scan it cancels in `voids`; nothing is deleted. */
+export const SCAN_RESULTS = [
+  'matched',
+  'duplicate',
+  'unknown',
+  'other-manifest',
+  'free',
+  'void',
+] as const;
 
 export const scanSchema = {
   title: 'scan',
@@ -22,7 +30,17 @@ export const scanSchema = {
     scannedAt: { type: 'string', format: 'date-time', maxLength: 30 },
     voids: { type: 'string', maxLength: 100 },
   },
-  required: ['id', 'code', 'normalised', 'manifestId', 'result', 'source', 'deviceId', 'user', 'scannedAt'],
+  required: [
+    'id',
+    'code',
+    'normalised',
+    'manifestId',
+    'result',
+    'source',
+    'deviceId',
+    'user',
+    'scannedAt',
+  ],
   additionalProperties: false,
 } as const;
 

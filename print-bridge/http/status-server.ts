@@ -22,7 +22,9 @@ export function createStatusApp(status: () => BridgeStatus): express.Express {
   app.use(helmet());
   app.get('/health', (_req, res) => {
     const current = status();
-    res.status(current.sync.ok ? 200 : 503).json({ status: current.sync.ok ? 'ok' : 'degraded', ...current });
+    res
+      .status(current.sync.ok ? 200 : 503)
+      .json({ status: current.sync.ok ? 'ok' : 'degraded', ...current });
   });
   app.get('/', (_req, res) => {
     res.type('html').send(statusPage(status()));
