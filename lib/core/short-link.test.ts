@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkSlug,
+  checkTarget,
+  deviceClassOf,
+  isBot,
+  redirectFor,
+  referrerHostOf,
+  slugFromRandomBytes,
+} from './short-link';
+
+const NOW = new Date('2026-11-23T12:00:00Z');
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1';
+const ANDROID_TABLET =
+  'Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+const DESKTOP =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+
+describe('checkTarget', () => {
+  it.each([
+    ['https://example.com/track?id=1', null],
+    ['http://intranet.local/doc', null],
+    ['', 'target-empty'],
+    ['javascript:alert(1)', 'target-scheme'],
+    ['data:text/html,<script>alert(1)</script>', 'target-scheme'],
+    ['ftp://example.com/file', 'target-scheme'],
+    ['/relative/path', 'target-not-absolute'],
+    ['example.com/no-scheme', 'target-not-absolute'],
+    ['//example.com/protocol-relative', 'target-not-absolute'],
+    ['http:example.com', 'target-not-absolute'],
+    ['https://bank.example@evil.example/', 'target-credentials'],
+    [`https://example.com/${'a'.repeat(2048)}`, 'target-too-long'],
+  ])('%s → %s', (target, error) => {
+    expect(checkTarget(target)).toBe(error);
+  });
+});
+
+describe('checkSlug', () => {
+  it.each([
+    ['dock-7', null],
+    ['abc', null],
+    ['ab', 'slug-format'],
+    ['Dock7', 'slug-format'],
+    ['-abc', 'slug-format'],
+    ['a/b', 'slug-format'],
+    ['admin', 'slug-reserved'],
+    ['api', 'slug-reserved'],
+  ])('%s → %s', (slug, error) => {
+    expect(checkSlug(slug)).toBe(error);
+  });
+
+  it('generated slugs are valid and avoid look-alike characters', () => {
+    const bytes = new Uint8Array(64).map((_, i) => (i * 37) % 256);
+    const slug = slugFromRandomBytes(bytes);
+    expect(slug).toHaveLength(7);
+    expect(checkSlug(slug)).toBeNull();
+    expect(slug).not.toMatch(/[01ilo]/);
+  });
+
+  it('refuses to make a short slug from too few usable bytes', () => {
+    expect(() => slugFromRandomBytes(new Uint8Array([255, 255, 1]))).toThrow(/not enough/);
+  });
+});
+
+describe('redirectFor', () => {
+  const link = { target: 'https://example.com/t?a=1', enabled: true };
+  it.each([
+    ['an enabled link', link, '', { status: 302, location: 'https://example.com/t?a=1' }],
+    ['an unknown slug', undefined, '', { status: 404 }],
+    ['a disabled link', { ...link, enabled: false }, '', { status: 404 }],
+    ['an expired link', { ...link, expiresAt: '2026-11-23T11:59:59Z' }, '', { status: 410 }],
+    [
+      'a link not yet expired',
+      { ...link, expiresAt: '2026-11-24T00:00:00Z' },
+      '',
+      { status: 302, location: link.target },
+    ],
+    [
+      'a query the link does not pass on',
+      link,
+      '?next=https://evil.example',
+      { status: 302, location: link.target },
+    ],
+    [
+      'a query a link passes on',
+      { ...link, passQuery: true },
+      '?b=2',
+      { status: 302, location: 'https://example.com/t?a=1&b=2' },
+    ],
+    [
+      'a stored target that became invalid',
+      { ...link, target: 'javascript:alert(1)' },
+      '',
+      { status: 404 },
+    ],
+  ])('%s', (_name, stored, query, decision) => {
+    expect(redirectFor(stored, NOW, query)).toEqual(decision);
+  });
+});
+
+describe('visitors', () => {
+  it.each([
+    [IPHONE, false, 'mobile'],
+    [ANDROID_TABLET, false, 'tablet'],
+    [DESKTOP, false, 'desktop'],
+    ['Googlebot/2.1 (+http://www.google.com/bot.html)', true, 'other'],
+    ['facebookexternalhit/1.1', true, 'other'],
+    ['curl/8.5.0', true, 'other'],
+    [undefined, true, 'other'],
+  ])('%s → bot %s, %s', (userAgent, bot, deviceClass) => {
+    expect(isBot(userAgent)).toBe(bot);
+    expect(deviceClassOf(userAgent)).toBe(deviceClass);
+  });
+
+  it('keeps only the host of a referrer', () => {
+    expect(referrerHostOf('https://mail.example.com/inbox/123?x=1')).toBe('mail.example.com');
+    expect(referrerHostOf('not a url')).toBeNull();
+    expect(referrerHostOf(undefined)).toBeNull();
+  });
+});
