@@ -3,3 +3,4 @@ export * from './databases';
 export * from './scan';
 export * from './manifest';
 export * from './waybill';
+export * from './link';
