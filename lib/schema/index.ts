@@ -4,3 +4,6 @@ export * from './scan';
 export * from './manifest';
 export * from './waybill';
 export * from './link';
+export * from './printer';
+export * from './print-job';
+export * from './template';

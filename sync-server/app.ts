@@ -1,0 +1,138 @@
+// Assembles the sync server: store, bootstrap, guard, health and the static app on one origin.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import pkg from '@/package.json';
+import type { SyncServerConfig } from './config';
+import { sendSyncError } from './errors';
+import { createLogger } from './log';
+import { securityHeaders } from './security-headers';
+import { bootstrapDatabases } from './bootstrap/databases';
+import { ensureFirstAdmin, firstAdminNotice } from './bootstrap/first-admin';
+import { createCors } from './guard/cors';
+import { createDbGuard } from './guard/db-guard';
+import { DEFAULT_LOGIN_LIMIT } from './guard/login-limit';
+import type { LoginLimitOptions } from './guard/login-limit';
+import { createHealthRoute } from './routes/health';
+import { createStaticApp } from './routes/static-app';
+import { openPouchStore } from './store/pouch-store';
+import type { Store } from './store/store';
+
+export interface SyncServer {
+  listen(): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+}
+
+export interface SyncServerDeps {
+  /** Where the once-only generated admin password goes (default: stdout). */
+  print?: (text: string) => void;
+  loginLimit?: LoginLimitOptions;
+}
+
+export function createSyncServer(
+  config: SyncServerConfig,
+  log: Logger = createLogger(config.logLevel),
+  deps: SyncServerDeps = {},
+): SyncServer {
+  const print = deps.print ?? ((text: string) => process.stdout.write(text));
+  const startedAt = Date.now();
+  let store: Store | null = null;
+  let server: http.Server | null = null;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Only the method and path: query strings and headers may carry credentials or cookies.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(...securityHeaders());
+  app.use(createHealthRoute({ store: () => store, version: pkg.version, startedAt, log }));
+  app.use('/db', createCors(config.corsOrigins), (req, res, next) => {
+    if (!store) return sendSyncError(res, 'SYNC_ERR_STORE_UNAVAILABLE');
+    guard(req, res, next);
+  });
+  app.use(createStaticApp(config.staticDir));
+  app.use((_req: Request, res: Response) => sendSyncError(res, 'SYNC_ERR_UNKNOWN_ENDPOINT'));
+  // Last resort: an error in our own code answers 500 and is logged; it never ends the process.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number }).status;
+    if (status === 413) return sendSyncError(res, 'SYNC_ERR_TOO_LARGE');
+    if (status === 400) return sendSyncError(res, 'SYNC_ERR_BAD_REQUEST');
+    req.log.error({ err }, 'unhandled request error');
+    sendSyncError(res, 'SYNC_ERR_INTERNAL');
+  });
+
+  let guard: express.RequestHandler = (_req, res) =>
+    sendSyncError(res, 'SYNC_ERR_STORE_UNAVAILABLE');
+
+  return {
+    async listen() {
+      store = await openPouchStore({
+        dataDir: config.dataDir,
+        sessionTimeoutS: config.sessionTimeoutS,
+        maxBodyBytes: config.maxBodyBytes,
+      });
+      // Admin before anything else: a store with no admin treats everyone as admin ("admin party").
+      const admin = await ensureFirstAdmin(store, {
+        user: config.adminUser,
+        password: config.adminPassword,
+      });
+      await bootstrapDatabases(store, log);
+      guard = createDbGuard({
+        upstream: store.upstream,
+        maxBodyBytes: config.maxBodyBytes,
+        loginLimit: deps.loginLimit ?? DEFAULT_LOGIN_LIMIT,
+        log,
+      });
+
+      server = http.createServer(app);
+      const listening = server;
+      await new Promise<void>((resolve, reject) => {
+        listening.once('error', reject);
+        listening.listen(config.port, config.host, () => resolve());
+      });
+      const { port } = listening.address() as AddressInfo;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      const url = `http://${host}:${port}`;
+      log.info(
+        { url, dataDir: config.dataDir, adminCreated: admin.created },
+        'sync server listening',
+      );
+      if (admin.generatedPassword) {
+        print(firstAdminNotice(config.adminUser, admin.generatedPassword, `${url}/login/`));
+      }
+      return { url, port };
+    },
+    async close() {
+      const closing = server;
+      server = null;
+      if (closing) {
+        closing.closeAllConnections();
+        await new Promise<void>((resolve) => closing.close(() => resolve()));
+      }
+      const open = store;
+      store = null;
+      if (open) await open.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// Which validate_doc_update each Dockhand database gets: its write rules and lib/schema schema.
+import {
+  DATABASES,
+  DATABASE_RULES,
+  linkSchema,
+  manifestSchema,
+  printJobSchema,
+  printerSchema,
+  scanSchema,
+  templateSchema,
+  waybillSchema,
+} from '@/lib/schema';
+import type { DatabaseName } from '@/lib/schema';
+import { validateDocUpdateSource } from './validate-doc-update';
+import type { ValidatorSpec } from './validate-doc-update';
+
+export const DESIGN_DOC_ID = '_design/dockhand';
+
+const SCHEMAS: Partial<Record<DatabaseName, ValidatorSpec['schema']>> = {
+  scans: scanSchema,
+  manifests: manifestSchema,
+  waybills: waybillSchema,
+  printers: printerSchema,
+  templates: templateSchema,
+  print_jobs: printJobSchema,
+  links: linkSchema,
+};
+
+export function validatorSpecFor(db: DatabaseName): ValidatorSpec {
+  return {
+    dbName: db,
+    rules: DATABASE_RULES[db],
+    schema: SCHEMAS[db],
+    immutableOwned: db === 'scans' ? { ownerField: 'user' } : undefined,
+  };
+}
+
+/** The design document of one database (without `_rev`). */
+export function designDocFor(db: DatabaseName): Record<string, unknown> {
+  return {
+    _id: DESIGN_DOC_ID,
+    language: 'javascript',
+    validate_doc_update: validateDocUpdateSource(validatorSpecFor(db)),
+  };
+}
+
+export const ALL_DESIGN_DOCS = DATABASES.map((db) => ({ db, doc: designDocFor(db) }));

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFromEnv } from './config';
+
+describe('configFromEnv', () => {
+  it('fills in the defaults', () => {
+    expect(configFromEnv({})).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: path.resolve('./data'),
+      adminUser: 'admin',
+      adminPassword: undefined,
+      staticDir: path.resolve('./out'),
+      corsOrigins: [],
+      maxBodyBytes: 16 * 1024 * 1024,
+      sessionTimeoutS: 43_200,
+      logLevel: 'info',
+      trustProxy: false,
+    });
+  });
+
+  it('parses every variable', () => {
+    const config = configFromEnv({
+      DOCKHAND_HOST: '0.0.0.0',
+      DOCKHAND_PORT: '9000',
+      DOCKHAND_ADMIN_PASSWORD: 'twelve-chars',
+      DOCKHAND_CORS_ORIGINS: 'https://a.example, http://localhost:3000',
+      DOCKHAND_MAX_BODY_BYTES: '2048',
+      DOCKHAND_SESSION_TIMEOUT_S: '600',
+      DOCKHAND_LOG_LEVEL: 'debug',
+      DOCKHAND_TRUST_PROXY: 'true',
+    });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 9000,
+      adminPassword: 'twelve-chars',
+      corsOrigins: ['https://a.example', 'http://localhost:3000'],
+      maxBodyBytes: 2048,
+      sessionTimeoutS: 600,
+      logLevel: 'debug',
+      trustProxy: true,
+    });
+  });
+
+  it('lists every bad variable at once', () => {
+    let error: unknown;
+    try {
+      configFromEnv({
+        DOCKHAND_PORT: 'eighty',
+        DOCKHAND_ADMIN_PASSWORD: 'short',
+        DOCKHAND_CORS_ORIGINS: 'https://ok.example,not-an-origin',
+        DOCKHAND_LOG_LEVEL: 'loud',
+        DOCKHAND_TRUST_PROXY: 'maybe',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of [
+      'DOCKHAND_PORT',
+      'DOCKHAND_ADMIN_PASSWORD',
+      'DOCKHAND_CORS_ORIGINS',
+      'DOCKHAND_LOG_LEVEL',
+      'DOCKHAND_TRUST_PROXY',
+    ]) {
+      expect(problems).toContain(name);
+    }
+    expect((error as ConfigError).message).toMatch(/at least 12 characters/);
+  });
+
+  it.each([['70000'], ['-1'], ['1.5']])('refuses port %s', (port) => {
+    expect(() => configFromEnv({ DOCKHAND_PORT: port })).toThrow(ConfigError);
+  });
+});

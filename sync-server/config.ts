@@ -1,0 +1,98 @@
+// Sync-server configuration: every DOCKHAND_* variable, checked once at start-up (STYLE.md).
+import path from 'node:path';
+import { z } from 'zod';
+
+const MIB = 1024 * 1024;
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const intFrom = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const envSchema = z.object({
+  DOCKHAND_HOST: z.string().min(1).default('127.0.0.1'),
+  DOCKHAND_PORT: intFrom(0, 65_535).default(8080),
+  DOCKHAND_DATA_DIR: z.string().min(1).default('./data'),
+  DOCKHAND_ADMIN_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1-64 letters, digits or _ . @ -')
+    .default('admin'),
+  DOCKHAND_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  DOCKHAND_STATIC_DIR: z.string().min(1).default('./out'),
+  DOCKHAND_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^https?:\/\/[^/\s]+$/, 'must be origins like https://host:port (no path)'),
+      ),
+    ),
+  DOCKHAND_MAX_BODY_BYTES: intFrom(1024, 1024 * MIB).default(16 * MIB),
+  DOCKHAND_SESSION_TIMEOUT_S: intFrom(60, 30 * 24 * 3600).default(43_200), // 12 h: one shift
+  DOCKHAND_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+  DOCKHAND_TRUST_PROXY: bool.default(false),
+});
+
+export interface SyncServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  adminUser: string;
+  adminPassword: string | undefined;
+  staticDir: string;
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  sessionTimeoutS: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid sync-server configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment (only DOCKHAND_* keys matter); throws ConfigError listing every problem. */
+export function configFromEnv(env: Record<string, string | undefined>): SyncServerConfig {
+  const picked = Object.fromEntries(
+    Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const result = envSchema.safeParse(picked);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
+    );
+  }
+  const e = result.data;
+  return {
+    host: e.DOCKHAND_HOST,
+    port: e.DOCKHAND_PORT,
+    dataDir: path.resolve(e.DOCKHAND_DATA_DIR),
+    adminUser: e.DOCKHAND_ADMIN_USER,
+    adminPassword: e.DOCKHAND_ADMIN_PASSWORD,
+    staticDir: path.resolve(e.DOCKHAND_STATIC_DIR),
+    corsOrigins: e.DOCKHAND_CORS_ORIGINS,
+    maxBodyBytes: e.DOCKHAND_MAX_BODY_BYTES,
+    sessionTimeoutS: e.DOCKHAND_SESSION_TIMEOUT_S,
+    logLevel: e.DOCKHAND_LOG_LEVEL,
+    trustProxy: e.DOCKHAND_TRUST_PROXY,
+  };
+}

@@ -1,0 +1,195 @@
+// Talks HTTP to the store's CouchDB API: the session lookup and the streaming, byte-counted proxy.
+import http from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Transform } from 'node:stream';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { UserContext } from '@/lib/schema';
+import { sendSyncError } from '../errors';
+import type { StoreUpstream } from './store';
+
+/** Request headers the store may see; everything else (hop-by-hop, forwarding, origin) stays here. */
+const FORWARDED_REQUEST_HEADERS = [
+  'accept',
+  'accept-encoding',
+  'authorization',
+  'content-type',
+  'content-length',
+  'cookie',
+  'if-match',
+  'if-none-match',
+];
+/** Response headers we pass back; `location` is dropped because the store cannot know our URL. */
+const DROPPED_RESPONSE_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'location',
+  'x-powered-by',
+  'date',
+]);
+
+export type SessionResult =
+  { ok: true; user: UserContext } | { ok: false; status: number; body: unknown };
+
+function pickHeaders(headers: IncomingHttpHeaders, names: string[]): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const name of names) {
+    const v = headers[name];
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+/**
+ * Asks the store who sent the request: GET /_session with the request's cookie / basic auth.
+ * https://docs.couchdb.org/en/stable/api/server/authn.html#get--_session
+ */
+export function sessionOf(
+  upstream: StoreUpstream,
+  headers: IncomingHttpHeaders,
+): Promise<SessionResult> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        socketPath: upstream.socketPath,
+        method: 'GET',
+        path: '/_session',
+        headers: {
+          ...pickHeaders(headers, ['authorization', 'cookie']),
+          accept: 'application/json',
+        },
+        timeout: 10_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          let body: unknown;
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch (err) {
+            reject(
+              new Error(`store answered /_session with non-JSON (${res.statusCode})`, {
+                cause: err,
+              }),
+            );
+            return;
+          }
+          const ctx = (body as { userCtx?: { name?: unknown; roles?: unknown } }).userCtx;
+          if (res.statusCode !== 200 || !ctx) {
+            resolve({ ok: false, status: res.statusCode ?? 500, body });
+            return;
+          }
+          resolve({
+            ok: true,
+            user: {
+              name: typeof ctx.name === 'string' ? ctx.name : null,
+              roles: Array.isArray(ctx.roles) ? ctx.roles.filter((r) => typeof r === 'string') : [],
+            },
+          });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('store /_session timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Counts body bytes as they stream through and fails once the cap is passed. */
+function byteCounter(maxBytes: number, onTooLarge: () => void): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > maxBytes) {
+        onTooLarge();
+        done();
+        return;
+      }
+      done(null, chunk);
+    },
+  });
+}
+
+/** Adds SameSite (and Secure behind TLS) to the store's AuthSession cookie. */
+function hardenCookie(cookie: string, secure: boolean): string {
+  let out = cookie;
+  if (!/;\s*samesite=/i.test(out)) out += '; SameSite=Lax';
+  if (secure && !/;\s*secure/i.test(out)) out += '; Secure';
+  return out;
+}
+
+export interface ForwardOptions {
+  upstream: StoreUpstream;
+  /** Path and query below the mount, e.g. `/scans/_changes?since=0`. */
+  path: string;
+  maxBodyBytes: number;
+  log: Logger;
+  /** A body already read (login); otherwise the request stream is piped. */
+  body?: Buffer;
+}
+
+/** Streams the request to the store and the answer back (continuous _changes included). */
+export function forwardToStore(req: Request, res: Response, opts: ForwardOptions): void {
+  const headers = pickHeaders(req.headers, FORWARDED_REQUEST_HEADERS);
+  if (opts.body) headers['content-length'] = String(opts.body.length);
+
+  const upstreamReq = http.request({
+    socketPath: opts.upstream.socketPath,
+    method: req.method,
+    path: opts.path,
+    headers,
+  });
+  let finished = false;
+
+  upstreamReq.on('response', (upRes) => {
+    const outHeaders: http.OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(upRes.headers)) {
+      if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;
+      outHeaders[name] =
+        name === 'set-cookie' && Array.isArray(value)
+          ? value.map((c) => hardenCookie(c, req.secure))
+          : value;
+    }
+    if (res.headersSent) {
+      upRes.resume();
+      return;
+    }
+    res.writeHead(upRes.statusCode ?? 502, outHeaders);
+    upRes.pipe(res);
+    upRes.on('error', (err) => {
+      opts.log.warn({ err }, 'store response stream failed');
+      res.destroy();
+    });
+  });
+  upstreamReq.on('error', (err) => {
+    if (finished) return;
+    opts.log.error({ err, path: opts.path }, 'store request failed');
+    if (!res.headersSent) sendSyncError(res, 'SYNC_ERR_STORE_UNAVAILABLE');
+    else res.destroy();
+  });
+  // A client that goes away (e.g. a continuous _changes feed) must not leave the store request open.
+  res.on('close', () => {
+    finished = true;
+    if (!upstreamReq.destroyed) upstreamReq.destroy();
+  });
+
+  if (opts.body) {
+    upstreamReq.end(opts.body);
+    return;
+  }
+  const counter = byteCounter(opts.maxBodyBytes, () => {
+    if (finished) return;
+    finished = true;
+    req.unpipe(counter);
+    upstreamReq.destroy();
+    if (!res.headersSent) {
+      res.setHeader('Connection', 'close'); // the rest of the body is not read
+      sendSyncError(res, 'SYNC_ERR_TOO_LARGE');
+    }
+  });
+  req.pipe(counter).pipe(upstreamReq);
+}

@@ -1,0 +1,53 @@
+// Minimal typings for the untyped CommonJS packages the embedded store uses; only what we call.
+declare module 'pouchdb' {
+  interface PouchDatabase {
+    info(): Promise<{ db_name: string; doc_count: number; update_seq: number | string }>;
+    get(id: string, opts?: Record<string, unknown>): Promise<Record<string, unknown>>;
+    put(doc: Record<string, unknown>, opts?: Record<string, unknown>): Promise<{ rev: string }>;
+    close(): Promise<void>;
+    putSecurity?(secObj: Record<string, unknown>): Promise<unknown>;
+    getSecurity?(): Promise<Record<string, unknown>>;
+  }
+  interface PouchStatic {
+    new (name: string, opts?: Record<string, unknown>): PouchDatabase;
+    defaults(opts: Record<string, unknown>): PouchStatic;
+    allDbs(): Promise<string[]>;
+    __dbCacheMap?: { forEach(cb: (db: PouchDatabase, name: string) => void): void };
+  }
+  const PouchDB: PouchStatic;
+  export type { PouchDatabase, PouchStatic };
+  export default PouchDB;
+}
+
+declare module 'express-pouchdb' {
+  import type { RequestListener } from 'node:http';
+  import type { PouchStatic, PouchDatabase } from 'pouchdb';
+
+  interface CouchConfig {
+    get(section: string, key: string): unknown;
+    getSection(section: string): Record<string, string>;
+    set(section: string, key: string, value: unknown, cb: (err?: Error | null) => void): void;
+    on(event: string, listener: () => void): void;
+  }
+  interface ExpressPouchApp extends RequestListener {
+    couchConfig: CouchConfig;
+    couchLogger?: unknown;
+    setPouchDB(PouchDB: PouchStatic): Promise<void>;
+    dbWrapper: { wrap(name: string, db: PouchDatabase): Promise<PouchDatabase> };
+  }
+  interface ExpressPouchOptions {
+    mode?: 'fullCouchDB' | 'minimumForPouchDB' | 'custom';
+    configPath?: string;
+    logPath?: string;
+    inMemoryConfig?: boolean;
+    overrideMode?: { include?: string[]; exclude?: string[] };
+  }
+  function expressPouchDB(PouchDB: PouchStatic, opts?: ExpressPouchOptions): ExpressPouchApp;
+  export type { ExpressPouchApp, CouchConfig };
+  export default expressPouchDB;
+}
+
+declare module 'express-pouchdb/lib/create-or-delete-dbs.js' {
+  import type { PouchStatic, PouchDatabase } from 'pouchdb';
+  export function getOrCreateDB(PouchDB: PouchStatic, name: string): Promise<PouchDatabase>;
+}

@@ -1,0 +1,124 @@
+// Starts a real sync server on 127.0.0.1 (free port, temp data dir) for integration and e2e tests.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { Scan } from '@/lib/schema';
+import { createSyncServer } from '@/sync-server/app';
+import { configFromEnv } from '@/sync-server/config';
+import type { SyncServerConfig } from '@/sync-server/config';
+import type { LoginLimitOptions } from '@/sync-server/guard/login-limit';
+
+export const TEST_ADMIN_USER = 'admin';
+export const TEST_ADMIN_PASSWORD = 'test-admin-password-123';
+
+export interface StartTestSyncServerOptions {
+  /** Reuse a data dir (restart tests); it is then not removed by close(). */
+  dataDir?: string;
+  /** Keep the temp data dir on close() so a second server can start on it. */
+  keepDataDir?: boolean;
+  /** Admin password; `null` lets the server generate (and print) one. */
+  adminPassword?: string | null;
+  staticDir?: string;
+  corsOrigins?: string[];
+  maxBodyBytes?: number;
+  loginLimit?: LoginLimitOptions;
+  /** Receives what the server prints to stdout (the once-only generated password). */
+  print?: (text: string) => void;
+  logLevel?: SyncServerConfig['logLevel'];
+}
+
+export interface TestSyncServer {
+  url: string;
+  /** `${url}/db`, without a trailing slash. */
+  dbUrl: string;
+  dataDir: string;
+  /** An `Authorization` header value for the server admin. */
+  adminAuth: string;
+  createUser(name: string, password: string, roles: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function basicAuth(name: string, password: string): string {
+  return `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
+}
+
+export async function startTestSyncServer(
+  opts: StartTestSyncServerOptions = {},
+): Promise<TestSyncServer> {
+  const ownsDir = !opts.dataDir && !opts.keepDataDir;
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dockhand-sync-'));
+  const password = opts.adminPassword === undefined ? TEST_ADMIN_PASSWORD : opts.adminPassword;
+  const config: SyncServerConfig = {
+    ...configFromEnv({}),
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    adminUser: TEST_ADMIN_USER,
+    adminPassword: password ?? undefined,
+    staticDir: opts.staticDir ?? path.resolve('out'),
+    corsOrigins: opts.corsOrigins ?? [],
+    maxBodyBytes: opts.maxBodyBytes ?? 16 * 1024 * 1024,
+  };
+  const log = pino({ level: opts.logLevel ?? process.env.DOCKHAND_TEST_LOG_LEVEL ?? 'silent' });
+  const server = createSyncServer(config, log, {
+    print: opts.print ?? (() => undefined),
+    loginLimit: opts.loginLimit,
+  });
+  let url: string;
+  try {
+    ({ url } = await server.listen());
+  } catch (err) {
+    await server.close();
+    if (ownsDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const dbUrl = `${url}/db`;
+  const adminAuth = basicAuth(TEST_ADMIN_USER, password ?? '');
+
+  return {
+    url,
+    dbUrl,
+    dataDir,
+    adminAuth,
+    async createUser(name, userPassword, roles) {
+      const id = `org.couchdb.user:${name}`;
+      const res = await fetch(`${dbUrl}/_users/${encodeURIComponent(id)}`, {
+        method: 'PUT',
+        headers: { authorization: adminAuth, 'content-type': 'application/json' },
+        body: JSON.stringify({ _id: id, name, password: userPassword, roles, type: 'user' }),
+      });
+      if (res.status !== 201) {
+        throw new Error(`createUser(${name}) failed: ${res.status} ${await res.text()}`);
+      }
+    },
+    async close() {
+      await server.close();
+      if (ownsDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let scanSeq = 0;
+
+/** A valid scan (lib/schema/scan.ts) as RxDB sends it: the primary key `id` becomes `_id`. */
+export function scanDoc(
+  user: string,
+  overrides: Partial<Scan> = {},
+): { _id: string } & Record<string, unknown> {
+  scanSeq += 1;
+  const scan: Scan = {
+    id: `dev-1:01HZ${String(scanSeq).padStart(22, '0')}`,
+    code: 'JD0140000001',
+    normalised: 'JD0140000001',
+    manifestId: 'm-1',
+    result: 'matched',
+    source: 'camera',
+    deviceId: 'dev-1',
+    user,
+    scannedAt: '2026-11-23T08:00:00.000Z',
+    ...overrides,
+  };
+  const { id, ...rest } = scan;
+  return { _id: id, ...rest };
+}
