@@ -31,7 +31,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
   },
@@ -45,12 +48,22 @@ export default tseslint.config(
     },
   },
   {
-    files: ['app/**', 'components/**', 'lib/platform/**', 'lib/core/**', 'lib/schema/**', 'sync-server/**', 'print-bridge/**'],
+    files: [
+      'app/**',
+      'components/**',
+      'lib/platform/**',
+      'lib/core/**',
+      'lib/schema/**',
+      'sync-server/**',
+      'print-bridge/**',
+    ],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['rxdb', 'rxdb/*', 'dexie'], message: 'Only lib/db imports rxdb.' }] },
+        {
+          patterns: [{ group: ['rxdb', 'rxdb/*', 'dexie'], message: 'Only lib/db imports rxdb.' }],
+        },
       ],
     },
   },

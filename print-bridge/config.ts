@@ -17,6 +17,8 @@ const configSchema = z.object({
   httpHost: z.string().default('127.0.0.1'),
   httpPort: z.coerce.number().int().min(0).max(65535).default(9180),
   probeIntervalMs: z.coerce.number().int().min(1000).default(15_000),
+  /** Where the local replicas (print_jobs, printers, templates) live; unset: printing is off. */
+  dataDir: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
@@ -30,13 +32,16 @@ const ENV_NAMES: Record<keyof BridgeConfig, string> = {
   httpHost: 'DOCKHAND_BRIDGE_HTTP_HOST',
   httpPort: 'DOCKHAND_BRIDGE_HTTP_PORT',
   probeIntervalMs: 'DOCKHAND_BRIDGE_PROBE_INTERVAL_MS',
+  dataDir: 'DOCKHAND_BRIDGE_DATA_DIR',
   logLevel: 'DOCKHAND_LOG_LEVEL',
 };
 
 export class BridgeConfigError extends Error {}
 
 /** Parses the environment; throws one error that names every bad variable and why. */
-export function bridgeConfigFromEnv(env: NodeJS.ProcessEnv): BridgeConfig {
+export function bridgeConfigFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): BridgeConfig {
   const raw = Object.fromEntries(
     Object.entries(ENV_NAMES).map(([key, name]) => [key, env[name] === '' ? undefined : env[name]]),
   );

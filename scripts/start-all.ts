@@ -49,18 +49,19 @@ function stopAll(exitCode: number): void {
   );
 }
 
-async function waitForHealth(): Promise<void> {
+/** Waits until `target` answers at all (any status when `anyStatus`, else 2xx). */
+async function waitForAnswer(target: string, anyStatus: boolean): Promise<void> {
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`${url}/health`);
-      if (response.ok) return;
+      const response = await fetch(target);
+      if (anyStatus || response.ok) return;
     } catch {
       // not listening yet: try again below
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`the sync server did not become healthy at ${url}/health within 60 s`);
+  throw new Error(`${target} did not answer within 60 s`);
 }
 
 async function createBridgeUser(adminPassword: string): Promise<BridgeCredentials> {
@@ -94,14 +95,14 @@ async function createBridgeUser(adminPassword: string): Promise<BridgeCredential
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const firstStart = !existsSync(bridgeFile);
-  const givenPassword = env.DOCKHAND_ADMIN_PASSWORD;
+  const givenPassword = env.DOCKHAND_ADMIN_PASSWORD || undefined; // empty means not set
   const adminPassword = givenPassword ?? (firstStart ? strongPassword() : undefined);
 
   run('sync server', 'sync-server/main.ts', {
     DOCKHAND_DATA_DIR: dataDir,
-    ...(adminPassword ? { DOCKHAND_ADMIN_PASSWORD: adminPassword } : {}),
+    DOCKHAND_ADMIN_PASSWORD: adminPassword ?? '',
   });
-  await waitForHealth();
+  await waitForAnswer(`${url}/health`, false);
 
   const bridge: BridgeCredentials = firstStart
     ? await createBridgeUser(adminPassword ?? '')
@@ -114,12 +115,16 @@ async function main(): Promise<void> {
     DOCKHAND_BRIDGE_PASSWORD: bridge.password,
   });
 
+  const bridgePort = env.DOCKHAND_BRIDGE_HTTP_PORT ?? '9180';
+  // The bridge's health is 503 until it reaches the sync server; being up is enough here.
+  await waitForAnswer(`http://127.0.0.1:${bridgePort}/health`, true);
+
   const lines = [
     `Dockhand is running: open ${url}/`,
     firstStart && !givenPassword
       ? `Log in as "${adminUser}" with password: ${adminPassword}   (shown once — store it now)`
       : `Log in as "${adminUser}" with your admin password.`,
-    `Print bridge (site "local") status: http://127.0.0.1:${env.DOCKHAND_BRIDGE_HTTP_PORT ?? '9180'}/`,
+    `Print bridge (site "local") status: http://127.0.0.1:${bridgePort}/`,
     'Stop with Ctrl+C. Data lives in ' + dataDir,
   ];
   const width = Math.max(...lines.map((l) => l.length));

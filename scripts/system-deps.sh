@@ -6,6 +6,9 @@ need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v zbarimg >/dev/null || need+=(zbar-tools)
+command -v ippeveprinter >/dev/null || need+=(cups-ipp-utils)
+command -v dbus-daemon >/dev/null || need+=(dbus)
+command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Missing Debian packages: ${need[*]}. Install them with: sudo apt-get install -y ${need[*]}" >&2

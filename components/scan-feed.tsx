@@ -1,0 +1,56 @@
+'use client';
+// The most recent scans on this device, live from the local database.
+import { useMemo } from 'react';
+import { clockTimeOf } from '@/lib/core/relative-time';
+import type { Dockhand } from '@/lib/db';
+import { useObservable } from './use-store';
+
+const FEED_LIMIT = 50;
+
+export default function ScanFeed({ dockhand }: { dockhand: Dockhand | null }) {
+  const rows$ = useMemo(() => dockhand?.recentScans$(FEED_LIMIT), [dockhand]);
+  const rows = useObservable(rows$, null);
+  const counts = useObservable(dockhand?.counts$, null);
+
+  return (
+    <section className="flex flex-col gap-3">
+      <h2 className="flex items-baseline justify-between text-xl font-semibold">
+        Recent scans
+        <span
+          data-testid="scan-count"
+          data-count={String(counts?.recorded ?? 0)}
+          className="text-base font-normal text-slate-300"
+        >
+          {counts ? `${counts.recorded} on this device` : ''}
+        </span>
+      </h2>
+      <ol
+        data-testid="scan-feed"
+        data-ready={rows ? 'true' : 'false'}
+        className="flex flex-col gap-2"
+      >
+        {rows?.length === 0 && <li className="text-lg text-slate-400">No scans yet.</li>}
+        {rows?.map((row) => (
+          <li
+            key={row.id}
+            data-testid="scan-row"
+            data-scan-id={row.id}
+            data-code={row.normalised}
+            data-synced={row.synced ? 'true' : 'false'}
+            className="flex items-center justify-between gap-3 rounded-xl bg-slate-800 px-4 py-3"
+          >
+            <span className="min-w-0 truncate font-mono text-xl tracking-wider">
+              {row.normalised}
+            </span>
+            <span className="flex shrink-0 items-center gap-3 text-base text-slate-300">
+              <time dateTime={row.scannedAt}>{clockTimeOf(new Date(row.scannedAt))}</time>
+              <span className={row.synced ? 'text-emerald-300' : 'text-amber-300'}>
+                {row.synced ? 'Synced' : 'Waiting'}
+              </span>
+            </span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

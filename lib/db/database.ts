@@ -1,0 +1,53 @@
+// The device database: RxDB on Dexie (IndexedDB) with the Dockhand collections.
+import type { RxCollection, RxDatabase, RxStorage } from 'rxdb';
+import { addRxPlugin, createRxDatabase } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import type { Manifest } from '../schema/manifest';
+import type { Scan } from '../schema/scan';
+import type { Waybill } from '../schema/waybill';
+import type { ScanReceipt } from './schemas';
+import { manifestRxSchema, scanReceiptRxSchema, scanRxSchema, waybillRxSchema } from './schemas';
+
+export interface DockhandCollections {
+  scans: RxCollection<Scan>;
+  manifests: RxCollection<Manifest>;
+  waybills: RxCollection<Waybill>;
+  scan_receipts: RxCollection<ScanReceipt>;
+}
+
+export type DockhandDatabase = RxDatabase<DockhandCollections>;
+
+const DATABASE_NAME = 'dockhand';
+let devModeAdded = false;
+
+export async function createDockhandDatabase(
+  options: { name?: string; storage?: RxStorage<unknown, unknown> } = {},
+): Promise<DockhandDatabase> {
+  let storage: RxStorage<unknown, unknown> = options.storage ?? getRxStorageDexie();
+  // Dev-mode checks schemas and queries but injects a remote iframe: development builds only.
+  if (process.env.NODE_ENV === 'development') {
+    const [{ RxDBDevModePlugin }, { wrappedValidateAjvStorage }] = await Promise.all([
+      import('rxdb/plugins/dev-mode'),
+      import('rxdb/plugins/validate-ajv'),
+    ]);
+    if (!devModeAdded) {
+      addRxPlugin(RxDBDevModePlugin);
+      devModeAdded = true;
+    }
+    storage = wrappedValidateAjvStorage({ storage });
+  }
+  const db = await createRxDatabase<DockhandCollections>({
+    name: options.name ?? DATABASE_NAME,
+    storage,
+    multiInstance: true, // tabs share one IndexedDB; queries update across tabs
+    eventReduce: true,
+    closeDuplicates: true, // hot reload in development opens it twice
+  });
+  await db.addCollections({
+    scans: { schema: scanRxSchema },
+    manifests: { schema: manifestRxSchema },
+    waybills: { schema: waybillRxSchema },
+    scan_receipts: { schema: scanReceiptRxSchema },
+  });
+  return db;
+}

@@ -1,0 +1,45 @@
+// RxDB schemas: the shared JSON schemas of lib/schema (the single source) plus one device-only
+// bookkeeping collection that never replicates.
+import type { RxJsonSchema } from 'rxdb';
+import type { Manifest } from '../schema/manifest';
+import { manifestSchema } from '../schema/manifest';
+import type { Scan } from '../schema/scan';
+import { scanSchema } from '../schema/scan';
+import type { Waybill } from '../schema/waybill';
+import { waybillSchema } from '../schema/waybill';
+
+/**
+ * The lib/schema objects are `as const` literals whose readonly tuple types RxJsonSchema's
+ * generics do not accept; the runtime object is exactly what RxDB expects. Cloned because RxDB
+ * (dev-mode) freezes and decorates the object it is given.
+ */
+function rxSchemaFrom<T>(schema: object): RxJsonSchema<T> {
+  return structuredClone(schema) as RxJsonSchema<T>;
+}
+
+export const scanRxSchema = rxSchemaFrom<Scan>(scanSchema);
+export const manifestRxSchema = rxSchemaFrom<Manifest>(manifestSchema);
+export const waybillRxSchema = rxSchemaFrom<Waybill>(waybillSchema);
+
+/**
+ * A receipt says "the server holds this scan" (it answered ok or conflict to our `_bulk_docs`, or
+ * listed it in `_all_docs`). Kept beside, never inside, the immutable scan, and never replicated,
+ * so the count of scans waiting to sync is exact: recorded scans minus receipts.
+ */
+export interface ScanReceipt {
+  id: string;
+  confirmedAt: string;
+}
+
+export const scanReceiptRxSchema: RxJsonSchema<ScanReceipt> = {
+  title: 'scan receipt (device only)',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 100 },
+    confirmedAt: { type: 'string', maxLength: 30 },
+  },
+  required: ['id', 'confirmedAt'],
+  additionalProperties: false,
+};

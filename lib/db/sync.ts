@@ -1,0 +1,229 @@
+// Background replication with the sync server: push `scans`, pull `manifests` and `waybills`.
+//
+// Leadership: `waitForLeadership: true` everywhere, so only ONE tab of this origin replicates.
+// Tabs share one IndexedDB (multiInstance), so other tabs see the same data and the same true
+// pending count; they just do not hold HTTP connections of their own. That keeps us at 2 held
+// long-polls (manifests, waybills) + short push bursts per browser, within the 6 per origin.
+// https://rxdb.info/replication-couchdb.html
+import type { RxReplicationState } from 'rxdb/plugins/replication';
+import { replicateCouchDB } from 'rxdb/plugins/replication-couchdb';
+import type { Subscription } from 'rxjs';
+import { combineLatest } from 'rxjs';
+import type { SyncErrorCode } from '../core/sync-state';
+import { retryDelayMs } from '../core/sync-state';
+import type { KeyValueStore } from '../platform/key-value';
+import type { OnlineTracker } from '../platform/online';
+import type { SessionState } from '../platform/session-state';
+import type { ReadableStore } from '../platform/small-store';
+import { writableStore } from '../platform/small-store';
+import type { DockhandDatabase } from './database';
+import { createSyncFetch } from './sync-fetch';
+
+const LAST_SYNC_KEY = 'dockhand.lastSyncAt';
+
+export interface SyncSnapshot {
+  /** Replications have been created (someone has logged in on this device). */
+  started: boolean;
+  /** This tab holds the replications; other tabs show the shared data. */
+  leader: boolean;
+  /** A push or pull is in flight. */
+  active: boolean;
+  lastError: SyncErrorCode | null;
+  lastErrorAt: string | null;
+  /** ISO time of the last successful answer from the sync server (persisted, shared by tabs). */
+  lastSyncAt: string | null;
+}
+
+export interface DockhandSync extends ReadableStore<SyncSnapshot> {
+  /** Ask every replication to check the server now (after reconnect or re-login). */
+  reSync(): void;
+  stop(): Promise<void>;
+}
+
+export interface SyncDeps {
+  origin: string;
+  session: SessionState;
+  online: OnlineTracker;
+  store: KeyValueStore;
+  fetch: typeof fetch;
+  now: () => Date;
+  /** Subscribe to the `storage` event so tabs share the last sync time; returns unsubscribe. */
+  onStorage?: (listener: (key: string | null) => void) => () => void;
+}
+
+export function startDockhandSync(db: DockhandDatabase, deps: SyncDeps): DockhandSync {
+  const state = writableStore<SyncSnapshot>({
+    started: false,
+    leader: false,
+    active: false,
+    lastError: null,
+    lastErrorAt: null,
+    lastSyncAt: deps.store.getItem(LAST_SYNC_KEY),
+  });
+  const patch = (change: Partial<SyncSnapshot>) => state.update((s) => ({ ...s, ...change }));
+  const replications: Array<RxReplicationState<unknown, unknown>> = [];
+  const subscriptions: Subscription[] = [];
+  const cleanups: Array<() => void> = [];
+  let consecutiveFailures = 0;
+  let lastProblem: SyncErrorCode | null = null;
+  let refusedIds = new Set<string>();
+  let stopped = false;
+
+  const fail = (code: SyncErrorCode) => {
+    lastProblem = code;
+    consecutiveFailures += 1;
+    for (const r of replications) r.retryTime = retryDelayMs(consecutiveFailures);
+    patch({ lastError: code, lastErrorAt: deps.now().toISOString() });
+  };
+
+  const syncFetch = createSyncFetch({
+    fetch: deps.fetch,
+    scansPath: '/db/scans/',
+    whenAllowed: () => deps.session.whenSyncAllowed(),
+    onUnauthorized: (status) => {
+      deps.session.markExpired();
+      patch({ lastError: status === 403 ? 'SYNC_ERR_FORBIDDEN' : 'SYNC_ERR_UNAUTHORIZED' });
+    },
+    onReached: () => deps.online.reportReached(),
+    onUnreachable: (error) => {
+      deps.online.reportUnreachable();
+      console.info('[dockhand] sync server unreachable', error);
+      fail('SYNC_ERR_NETWORK');
+    },
+    onSuccess: () => {
+      const at = deps.now().toISOString();
+      deps.store.setItem(LAST_SYNC_KEY, at);
+      consecutiveFailures = 0;
+      for (const r of replications) r.retryTime = retryDelayMs(0);
+      const keep = refusedIds.size > 0 ? 'SYNC_ERR_REFUSED' : null;
+      lastProblem = keep;
+      patch({
+        lastSyncAt: at,
+        lastError: keep,
+        lastErrorAt: keep ? state.get().lastErrorAt : null,
+      });
+    },
+    onServerError: (status, url) => {
+      console.error('[dockhand] sync server error', { status, url });
+      fail('SYNC_ERR_SERVER');
+    },
+    onScansConfirmed: async (ids) => {
+      if (refusedIds.size > 0)
+        refusedIds = new Set([...refusedIds].filter((id) => !ids.includes(id)));
+      const confirmedAt = deps.now().toISOString();
+      const result = await db.scan_receipts.bulkInsert(ids.map((id) => ({ id, confirmedAt })));
+      const unexpected = result.error.filter((e) => e.status !== 409); // 409: receipt already kept
+      if (unexpected.length > 0)
+        console.error('[dockhand] could not save scan receipts', unexpected);
+    },
+    onScansRefused: (ids, reasons) => {
+      for (const id of ids) refusedIds.add(id);
+      console.error('[dockhand] server refused scans', { ids, reasons });
+      fail('SYNC_ERR_REFUSED');
+    },
+  });
+
+  function start() {
+    if (state.get().started || stopped) return;
+    const common = {
+      fetch: syncFetch,
+      live: true,
+      retryTime: retryDelayMs(0),
+      waitForLeadership: true,
+      autoStart: true,
+    } as const;
+    const url = (name: string) => `${deps.origin}/db/${name}/`;
+    replications.push(
+      replicateCouchDB({
+        ...common,
+        replicationIdentifier: `dockhand-scans-push-${url('scans')}`,
+        collection: db.scans,
+        url: url('scans'),
+        push: { batchSize: 50 },
+      }) as unknown as RxReplicationState<unknown, unknown>,
+      replicateCouchDB({
+        ...common,
+        replicationIdentifier: `dockhand-manifests-pull-${url('manifests')}`,
+        collection: db.manifests,
+        url: url('manifests'),
+        pull: { batchSize: 200, heartbeat: 30_000 },
+      }) as unknown as RxReplicationState<unknown, unknown>,
+      replicateCouchDB({
+        ...common,
+        replicationIdentifier: `dockhand-waybills-pull-${url('waybills')}`,
+        collection: db.waybills,
+        url: url('waybills'),
+        pull: { batchSize: 500, heartbeat: 30_000 },
+      }) as unknown as RxReplicationState<unknown, unknown>,
+    );
+    patch({ started: true });
+    db.waitForLeadership()
+      .then(() => patch({ leader: true }))
+      .catch((error: unknown) => console.error('[dockhand] leader election failed', error));
+    subscriptions.push(
+      combineLatest(replications.map((r) => r.active$)).subscribe((actives) =>
+        patch({ active: actives.some(Boolean) }),
+      ),
+      ...replications.map((r) =>
+        r.error$.subscribe((error) => {
+          // Our fetch already classified network/server/auth problems; anything else is new.
+          if (!lastProblem) {
+            console.error('[dockhand] replication error', error);
+            fail('SYNC_ERR_UNKNOWN');
+          }
+        }),
+      ),
+    );
+  }
+
+  const reSync = () => {
+    for (const r of replications) if (!r.isStopped()) r.reSync();
+  };
+
+  // Start once someone has logged in on this device; re-check the server after re-login.
+  let previousStatus = deps.session.get().status;
+  if (previousStatus !== 'none') start();
+  cleanups.push(
+    deps.session.subscribe(() => {
+      const { status } = deps.session.get();
+      if (status !== 'none') start();
+      if (status === 'active' && previousStatus !== 'active') {
+        lastProblem = null;
+        patch({ lastError: null, lastErrorAt: null });
+        reSync();
+      }
+      previousStatus = status;
+    }),
+  );
+
+  // Back online (browser event or a request got through): retry now instead of after backoff.
+  let wasOnline = deps.online.get();
+  cleanups.push(
+    deps.online.subscribe(() => {
+      const online = deps.online.get();
+      if (online && !wasOnline) reSync();
+      wasOnline = online;
+    }),
+  );
+
+  if (deps.onStorage) {
+    cleanups.push(
+      deps.onStorage((key) => {
+        if (key === LAST_SYNC_KEY || key === null)
+          patch({ lastSyncAt: deps.store.getItem(LAST_SYNC_KEY) });
+      }),
+    );
+  }
+
+  return {
+    get: state.get,
+    subscribe: state.subscribe,
+    reSync,
+    async stop() {
+      stopped = true;
+      for (const c of cleanups) c();
+      for (const s of subscriptions) s.unsubscribe();
+      await Promise.all(replications.map((r) => r.cancel()));
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// ZXing-C++ in WebAssembly behind the decoder interface: by default in a module worker, so a slow
+// frame (TRY_HARDER on a cluttered 640x480 image) never blocks the beep or the feed.
+import type { BarcodeDecoder, BarcodeFormat, Decoded, DecodeFrame, DecoderOptions } from '../types';
+import { DEFAULT_WASM_URL, readerOptionsFor } from './zxing-wasm-options';
+import type { WorkerRequest, WorkerResponse } from './zxing-wasm.worker';
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('./zxing-wasm.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'zxing-wasm',
+  });
+}
+
+async function inThreadDecoder(
+  formats: readonly BarcodeFormat[],
+  wasmUrl: string,
+): Promise<BarcodeDecoder> {
+  const [{ prepareZxingWasm, readWithZxingWasm }, { imageDataFrom }] = await Promise.all([
+    import('./zxing-wasm-read'),
+    import('../frame'),
+  ]);
+  prepareZxingWasm(wasmUrl);
+  const options = readerOptionsFor(formats);
+  return {
+    name: 'zxing-wasm',
+    formats,
+    decode: (frame) => readWithZxingWasm(imageDataFrom(frame), options),
+    dispose() {},
+  };
+}
+
+function workerDecoder(
+  formats: readonly BarcodeFormat[],
+  wasmUrl: string,
+  worker: Worker,
+): BarcodeDecoder {
+  const pending = new Map<
+    number,
+    { resolve: (r: Decoded[]) => void; reject: (e: Error) => void }
+  >();
+  let nextId = 1;
+  let broken: Error | null = null;
+
+  const failAll = (error: Error) => {
+    broken = error;
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
+  };
+  worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
+    const reply = event.data;
+    const waiter = pending.get(reply.id);
+    if (!waiter) return;
+    pending.delete(reply.id);
+    if (reply.type === 'decoded') waiter.resolve(reply.results);
+    else waiter.reject(new Error(`zxing-wasm worker: ${reply.error}`));
+  };
+  worker.onerror = (event) => failAll(new Error(`zxing-wasm worker crashed: ${event.message}`));
+  const init: WorkerRequest = {
+    type: 'init',
+    wasmUrl: new URL(wasmUrl, location.href).href,
+    options: readerOptionsFor(formats),
+  };
+  worker.postMessage(init);
+
+  return {
+    name: 'zxing-wasm',
+    formats,
+    async decode(frame: DecodeFrame): Promise<Decoded[]> {
+      if (broken) throw broken;
+      const transferable =
+        frame instanceof ImageData || frame instanceof ImageBitmap
+          ? frame
+          : await createImageBitmap(frame);
+      const id = nextId++;
+      const request: WorkerRequest = { type: 'decode', id, frame: transferable };
+      return new Promise<Decoded[]>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage(request, [
+          transferable instanceof ImageData ? transferable.data.buffer : transferable,
+        ]);
+      });
+    },
+    dispose() {
+      worker.terminate();
+      failAll(new Error('zxing-wasm decoder disposed'));
+    },
+  };
+}
+
+export async function createZxingWasmDecoder(
+  formats: readonly BarcodeFormat[],
+  options: DecoderOptions = {},
+): Promise<BarcodeDecoder> {
+  const wasmUrl = options.wasmUrl ?? DEFAULT_WASM_URL;
+  if (options.inThread || typeof Worker === 'undefined') return inThreadDecoder(formats, wasmUrl);
+  return workerDecoder(formats, wasmUrl, (options.createWorker ?? defaultWorker)());
+}

@@ -1,0 +1,34 @@
+// Test double for the decoder interface: answers each frame from a script, records what it saw.
+import type { BarcodeDecoder, BarcodeFormat, Decoded, DecodeFrame, EngineName } from './types';
+
+export interface FakeDecoder extends BarcodeDecoder {
+  /** Frames passed to `decode`, in order. */
+  readonly frames: DecodeFrame[];
+  readonly disposed: boolean;
+}
+
+/** Frame n gets `script[n]`; frames past the end of the script get no reads. */
+export function createFakeDecoder(
+  script: readonly Decoded[][],
+  name: EngineName = 'zxing-wasm',
+  formats: readonly BarcodeFormat[] = ['code128', 'qr', 'datamatrix'],
+): FakeDecoder {
+  const frames: DecodeFrame[] = [];
+  let disposed = false;
+  return {
+    name,
+    formats,
+    frames,
+    get disposed() {
+      return disposed;
+    },
+    async decode(frame) {
+      if (disposed) throw new Error('fake decoder disposed');
+      frames.push(frame);
+      return script[frames.length - 1] ?? [];
+    },
+    dispose() {
+      disposed = true;
+    },
+  };
+}
