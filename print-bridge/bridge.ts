@@ -1,6 +1,7 @@
 // The bridge's life: probe the sync server on an interval and keep a status a person can read.
 // Job replication and printer drivers plug in here (issue 5); transports and clock are passed in.
 import type { Logger } from 'pino';
+import type { PrinterStatus } from '@/lib/schema/printer';
 import type { BridgeConfig } from './config';
 import { PRINT_ERRORS, type PrintErrorCode } from './errors';
 import type { SyncProbeResult } from './sync/session-probe';
@@ -15,6 +16,15 @@ export interface BridgeStatus {
     error: PrintErrorCode | null;
     message: string | null;
   };
+  /** Latest probe of each printer of the site, by printer id (empty without printing). */
+  printers: Record<string, PrinterStatus>;
+}
+
+/** The printing half (print-bridge/jobs/printing.ts), started after and stopped before sync. */
+export interface BridgePrinting {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  printers(): Record<string, PrinterStatus>;
 }
 
 export interface BridgeDeps {
@@ -22,6 +32,7 @@ export interface BridgeDeps {
   probe: () => Promise<SyncProbeResult>;
   now: () => Date;
   log: Logger;
+  printing?: BridgePrinting;
 }
 
 export interface Bridge {
@@ -30,11 +41,12 @@ export interface Bridge {
   status(): BridgeStatus;
 }
 
-export function createBridge({ config, probe, now, log }: BridgeDeps): Bridge {
+export function createBridge({ config, probe, now, log, printing }: BridgeDeps): Bridge {
   const status: BridgeStatus = {
     site: config.site,
     startedAt: now().toISOString(),
     sync: { ok: false, checkedAt: null, lastOkAt: null, error: null, message: null },
+    printers: {},
   };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -67,11 +79,13 @@ export function createBridge({ config, probe, now, log }: BridgeDeps): Bridge {
       running = probeOnce();
       await running;
       schedule();
+      await printing?.start();
     },
     async stop() {
       clearTimeout(timer);
+      await printing?.stop();
       await running;
     },
-    status: () => structuredClone(status),
+    status: () => structuredClone({ ...status, printers: printing?.printers() ?? {} }),
   };
 }
