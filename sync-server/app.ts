@@ -18,7 +18,11 @@ import { createDbGuard } from './guard/db-guard';
 import { DEFAULT_LOGIN_LIMIT } from './guard/login-limit';
 import type { LoginLimitOptions } from './guard/login-limit';
 import { createHealthRoute } from './routes/health';
+import { createRedirectHandler, isRedirectRequest } from './routes/redirects';
 import { createStaticApp } from './routes/static-app';
+import { createLinkTable, type LinkTable } from './links/link-table';
+import { createVisitRecorder, type VisitRecorder } from './links/visit-recorder';
+import { openVisitsDatabase } from './links/visits-database';
 import { openPouchStore } from './store/pouch-store';
 import type { Store } from './store/store';
 
@@ -42,6 +46,8 @@ export function createSyncServer(
   const startedAt = Date.now();
   let store: Store | null = null;
   let server: http.Server | null = null;
+  let links: LinkTable | null = null;
+  let visits: VisitRecorder | null = null;
 
   const app = express();
   app.disable('x-powered-by');
@@ -98,6 +104,13 @@ export function createSyncServer(
         password: config.adminPassword,
       });
       await bootstrapDatabases(store, log);
+      const table = createLinkTable(await store.database('links'), log);
+      await table.ready;
+      links = table;
+      visits = createVisitRecorder(await openVisitsDatabase(store), log, {
+        flushIntervalMs: config.visitFlushMs,
+        maxPending: 10_000,
+      });
       guard = createDbGuard({
         upstream: store.upstream,
         maxBodyBytes: config.maxBodyBytes,
@@ -105,7 +118,17 @@ export function createSyncServer(
         log,
       });
 
-      server = http.createServer(app);
+      const redirect = createRedirectHandler({
+        table: () => links,
+        visits: () => visits,
+        ratePerMinute: config.redirectRatePerMinute,
+        trustProxy: config.trustProxy,
+        now: () => new Date(),
+      });
+      // /r/ is answered before Express: see routes/redirects.ts.
+      server = http.createServer((req, res) =>
+        isRedirectRequest(req) ? redirect(req, res) : app(req, res),
+      );
       const listening = server;
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject);
@@ -130,6 +153,10 @@ export function createSyncServer(
         closing.closeAllConnections();
         await new Promise<void>((resolve) => closing.close(() => resolve()));
       }
+      links?.close();
+      links = null;
+      await visits?.close(); // the last visits are written before the store closes
+      visits = null;
       const open = store;
       store = null;
       if (open) await open.close();

@@ -16,6 +16,8 @@ describe('configFromEnv', () => {
       sessionTimeoutS: 43_200,
       logLevel: 'info',
       trustProxy: false,
+      redirectRatePerMinute: 600,
+      visitFlushMs: 2_000,
     });
   });
 

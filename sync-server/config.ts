@@ -47,6 +47,9 @@ const envSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
   DOCKHAND_TRUST_PROXY: bool.default(false),
+  // Short links: visits per client per minute on /r/, and how often visit counts are written.
+  DOCKHAND_REDIRECT_RATE_PER_MIN: intFrom(1, 10_000_000).default(600),
+  DOCKHAND_VISIT_FLUSH_MS: intFrom(100, 600_000).default(2_000),
 });
 
 export interface SyncServerConfig {
@@ -61,6 +64,8 @@ export interface SyncServerConfig {
   sessionTimeoutS: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   trustProxy: boolean;
+  redirectRatePerMinute: number;
+  visitFlushMs: number;
 }
 
 export class ConfigError extends Error {
@@ -94,5 +99,7 @@ export function configFromEnv(env: Record<string, string | undefined>): SyncServ
     sessionTimeoutS: e.DOCKHAND_SESSION_TIMEOUT_S,
     logLevel: e.DOCKHAND_LOG_LEVEL,
     trustProxy: e.DOCKHAND_TRUST_PROXY,
+    redirectRatePerMinute: e.DOCKHAND_REDIRECT_RATE_PER_MIN,
+    visitFlushMs: e.DOCKHAND_VISIT_FLUSH_MS,
   };
 }

@@ -9,6 +9,7 @@ export const DATABASES = [
   'templates',
   'print_jobs',
   'links',
+  'link_visits',
 ] as const;
 export type DatabaseName = (typeof DATABASES)[number];
 
@@ -33,4 +34,6 @@ export const DATABASE_RULES: Record<DatabaseName, DatabaseRules> = {
     writers: ['admin', 'supervisor', 'scanner', 'bridge'],
   },
   links: { readers: ['admin', 'supervisor', 'scanner'], writers: ['admin', 'supervisor'] },
+  // Aggregate visit counts: written by the sync server itself (a server admin) only.
+  link_visits: { readers: ['admin', 'supervisor'], writers: [] },
 };

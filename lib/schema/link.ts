@@ -9,7 +9,8 @@ export const linkSchema = {
   properties: {
     /** The slug itself: one document per slug makes clashes a CouchDB conflict, not a race. */
     id: { type: 'string', maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]{2,63}$' },
-    target: { type: 'string', maxLength: 2048 },
+    // http(s) only: lib/core/short-link.ts checkTarget says why each other form is refused.
+    target: { type: 'string', maxLength: 2048, pattern: '^https?://[^/@\\s]+(/|$|\\?|#)' },
     title: { type: 'string', maxLength: 200 },
     tags: { type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 20 },
     enabled: { type: 'boolean' },

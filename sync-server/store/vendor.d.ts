@@ -7,6 +7,28 @@ declare module 'pouchdb' {
     close(): Promise<void>;
     putSecurity?(secObj: Record<string, unknown>): Promise<unknown>;
     getSecurity?(): Promise<Record<string, unknown>>;
+    allDocs(opts?: { include_docs?: boolean; update_seq?: boolean }): Promise<{
+      rows: Array<{ id: string; doc?: Record<string, unknown> }>;
+      update_seq?: number | string;
+    }>;
+    changes(opts: {
+      live?: boolean;
+      since?: number | string;
+      include_docs?: boolean;
+    }): PouchChanges;
+    bulkDocs(
+      docs: Array<Record<string, unknown>>,
+    ): Promise<Array<{ ok?: boolean; id?: string; error?: string; reason?: string }>>;
+  }
+  interface PouchChange {
+    id: string;
+    deleted?: boolean;
+    doc?: Record<string, unknown>;
+  }
+  interface PouchChanges {
+    on(event: 'change', listener: (change: PouchChange) => void): PouchChanges;
+    on(event: 'error', listener: (err: unknown) => void): PouchChanges;
+    cancel(): void;
   }
   interface PouchStatic {
     new (name: string, opts?: Record<string, unknown>): PouchDatabase;
@@ -15,7 +37,7 @@ declare module 'pouchdb' {
     __dbCacheMap?: { forEach(cb: (db: PouchDatabase, name: string) => void): void };
   }
   const PouchDB: PouchStatic;
-  export type { PouchDatabase, PouchStatic };
+  export type { PouchDatabase, PouchStatic, PouchChange, PouchChanges };
   export default PouchDB;
 }
 

@@ -26,6 +26,8 @@ export interface StartTestSyncServerOptions {
   /** Receives what the server prints to stdout (the once-only generated password). */
   print?: (text: string) => void;
   logLevel?: SyncServerConfig['logLevel'];
+  /** Any other configuration (e.g. redirect rate limits, visit flush interval). */
+  config?: Partial<SyncServerConfig>;
 }
 
 export interface TestSyncServer {
@@ -59,6 +61,7 @@ export async function startTestSyncServer(
     staticDir: opts.staticDir ?? path.resolve('out'),
     corsOrigins: opts.corsOrigins ?? [],
     maxBodyBytes: opts.maxBodyBytes ?? 16 * 1024 * 1024,
+    ...opts.config,
   };
   const log = pino({ level: opts.logLevel ?? process.env.DOCKHAND_TEST_LOG_LEVEL ?? 'silent' });
   const server = createSyncServer(config, log, {

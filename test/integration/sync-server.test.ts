@@ -1,4 +1,5 @@
 // The sync server end to end over HTTP: login, bootstrap, health, scans written as a scanner.
+import { DATABASES } from '@/lib/schema';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,7 +30,7 @@ describe('sync server', () => {
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({
       status: 'ok',
-      store: { ok: true, databases: 7 },
+      store: { ok: true, databases: DATABASES.length },
       version: '0.1.0',
     });
     expect(typeof body.uptimeS).toBe('number');

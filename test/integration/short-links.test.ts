@@ -1,0 +1,132 @@
+// /r/:slug against a real sync server: redirects from the live table, 404/410 pages, no open
+// redirect, visits counted exactly in batches with bots apart, rate limiting per client.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSyncServer, type TestSyncServer } from '../helpers/sync-server';
+
+const PHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1';
+let server: TestSyncServer;
+
+beforeAll(async () => {
+  server = await startTestSyncServer({ config: { visitFlushMs: 100, redirectRatePerMinute: 50 } });
+  await server.createUser('sam', 'sam-password-1234', ['supervisor']);
+  await server.createUser('ana', 'ana-password-1234', ['scanner']);
+});
+afterAll(() => server?.close());
+
+const auth = (name: string, password: string) =>
+  `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
+const SAM = auth('sam', 'sam-password-1234');
+
+async function putLink(id: string, fields: Record<string, unknown>, as = SAM): Promise<number> {
+  const response = await fetch(`${server.dbUrl}/links/${id}`, {
+    method: 'PUT',
+    headers: { authorization: as, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      _id: id,
+      owner: 'sam',
+      createdAt: '2026-11-23T08:00:00.000Z',
+      enabled: true,
+      ...fields,
+    }),
+  });
+  return response.status;
+}
+
+const visit = (slug: string, headers: Record<string, string> = {}, from = '127.0.0.1') =>
+  fetch(`${server.url}/r/${slug}`, {
+    redirect: 'manual',
+    headers: { 'user-agent': PHONE_UA, 'x-test-from': from, ...headers },
+  });
+
+async function visitDocs(): Promise<
+  Array<{ slug: string; bot: boolean; count: number; referrerHost: string | null }>
+> {
+  const response = await fetch(`${server.dbUrl}/link_visits/_all_docs?include_docs=true`, {
+    headers: { authorization: server.adminAuth },
+  });
+  const body = (await response.json()) as { rows: Array<{ id: string; doc: never }> };
+  return body.rows.filter((r) => !r.id.startsWith('_design/')).map((r) => r.doc);
+}
+
+describe('short links', () => {
+  it('a link written to the database redirects as soon as the table has it', async () => {
+    expect(await putLink('dock-7', { target: 'https://example.com/track?a=1' })).toBe(201);
+    await expect.poll(() => visit('dock-7').then((r) => r.status)).toBe(302);
+    const response = await visit('dock-7');
+    expect(response.headers.get('location')).toBe('https://example.com/track?a=1');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('never passes a query on unless the link allows it (no open redirect)', async () => {
+    const response = await fetch(`${server.url}/r/dock-7?next=https://evil.example`, {
+      redirect: 'manual',
+    });
+    expect(response.headers.get('location')).toBe('https://example.com/track?a=1');
+  });
+
+  it.each([
+    ['an unknown slug', 'nope-nope', 404],
+    ['a malformed slug', '..%2F..%2Fetc', 404],
+  ])('answers %s with a 404 page', async (_name, slug, status) => {
+    const response = await visit(slug);
+    expect(response.status).toBe(status);
+    expect(await response.text()).toMatch(/Link not found/);
+  });
+
+  it('a disabled link is 404 and an expired one 410', async () => {
+    await putLink('off-link', { target: 'https://example.com/', enabled: false });
+    await putLink('old-link', {
+      target: 'https://example.com/',
+      expiresAt: '2020-01-01T00:00:00.000Z',
+    });
+    await expect.poll(() => visit('old-link').then((r) => r.status)).toBe(410);
+    expect((await visit('off-link')).status).toBe(404);
+  });
+
+  it('the server refuses javascript: targets and links written by a scanner', async () => {
+    expect(await putLink('bad-link', { target: 'javascript:alert(1)' })).toBe(403);
+    expect(
+      await putLink(
+        'ana-link',
+        { target: 'https://example.com/' },
+        auth('ana', 'ana-password-1234'),
+      ),
+    ).toBe(403);
+  });
+
+  it('counts every visit exactly, bots apart, keeping only the referrer host', async () => {
+    await putLink('count-me', { target: 'https://example.com/c' });
+    let warmUps = 0; // bot visits made while waiting for the table to learn the link
+    await expect
+      .poll(() =>
+        visit('count-me', { 'user-agent': 'curl/8' }).then((r) => {
+          if (r.status === 302) warmUps += 1;
+          return r.status;
+        }),
+      )
+      .toBe(302);
+    for (let i = 0; i < 20; i += 1) {
+      expect(
+        (await visit('count-me', { referer: 'https://mail.example.com/inbox/1?x=2' })).status,
+      ).toBe(302);
+    }
+    await visit('count-me', { 'user-agent': 'Googlebot/2.1' });
+    await expect
+      .poll(async () => {
+        const docs = (await visitDocs()).filter((d) => d.slug === 'count-me');
+        return {
+          humans: docs.filter((d) => !d.bot).reduce((n, d) => n + d.count, 0),
+          bots: docs.filter((d) => d.bot).reduce((n, d) => n + d.count, 0) - warmUps,
+          hosts: [...new Set(docs.filter((d) => !d.bot).map((d) => d.referrerHost))],
+        };
+      })
+      .toEqual({ humans: 20, bots: 1, hosts: ['mail.example.com'] });
+  });
+
+  it('limits how many links one client opens per minute', async () => {
+    let limited = 0;
+    for (let i = 0; i < 60; i += 1) if ((await visit('dock-7')).status === 429) limited += 1;
+    expect(limited).toBeGreaterThan(0);
+  });
+});
