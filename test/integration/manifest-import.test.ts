@@ -1,0 +1,377 @@
+// Manifest import end to end: exceljs- and LibreOffice-made workbooks into a real on-disk PouchDB,
+// with rollback on failure and abort so no half manifest is ever `open`.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import PouchDB from 'pouchdb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ColumnMapping } from '@/lib/core/manifest-columns';
+import {
+  ImportError,
+  importManifest,
+  inspectUpload,
+  pouchManifestWriter,
+  previewManifest,
+  writeValidationReportXlsx,
+} from '@/sync-server/import';
+import type { ManifestWriter, PouchLike } from '@/sync-server/import';
+import {
+  EXPECTED_NUMBERS,
+  MANIFEST_CSV,
+  SCRIPT_TEXT,
+  UNICODE_NAME,
+  ZPL_TEXT,
+  fixturePaths,
+  makeExceljsManifest,
+  makeSimpleManifest,
+  manifestFods,
+  sofficeToXlsx,
+} from '../fixtures/xlsx/make-fixtures';
+
+let dir: string;
+let paths: ReturnType<typeof fixturePaths>;
+let dbCount = 0;
+
+interface Dbs {
+  manifests: PouchLike & { close(): Promise<void> };
+  waybills: PouchLike & { close(): Promise<void> };
+}
+const openDbs: Dbs[] = [];
+function freshDbs(): Dbs {
+  dbCount += 1;
+  const dbs = {
+    manifests: new PouchDB(join(dir, `db${dbCount}-manifests`)) as unknown as Dbs['manifests'],
+    waybills: new PouchDB(join(dir, `db${dbCount}-waybills`)) as unknown as Dbs['waybills'],
+  };
+  openDbs.push(dbs);
+  return dbs;
+}
+async function allWaybills(dbs: Dbs) {
+  const res = (await dbs.waybills.allDocs({ include_docs: true })) as unknown as {
+    rows: { doc: Record<string, unknown> }[];
+  };
+  return res.rows.map((r) => r.doc);
+}
+const meta = (id: string) => ({
+  id,
+  name: 'Lagos hub 1 May',
+  createdAt: '2026-05-01T08:00:00.000Z',
+  createdBy: 'ada',
+  sourceFile: 'manifest.xlsx',
+});
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dockhand-import-'));
+  paths = fixturePaths(dir);
+  await writeFile(paths.fods, manifestFods());
+  await writeFile(paths.csv, MANIFEST_CSV);
+  // Two soffice runs with their own profiles, in parallel (start-up is most of the ~3 s each).
+  await Promise.all([
+    makeExceljsManifest(paths.exceljs),
+    sofficeToXlsx([paths.fods], dir, join(dir, 'lo-profile-1')),
+    sofficeToXlsx([paths.csv], dir, join(dir, 'lo-profile-2'), 'CSV:44,34,76,1,1/2/2/2/3/2'),
+  ]);
+});
+
+afterAll(async () => {
+  for (const dbs of openDbs) await Promise.all([dbs.manifests.close(), dbs.waybills.close()]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.each([
+  ['exceljs', () => paths.exceljs],
+  ['LibreOffice', () => paths.loXlsx],
+])('a %s manifest', (_maker, pathOf) => {
+  it('previews: sheets, title row skipped, merged two-row header, suggested mapping', async () => {
+    const preview = await previewManifest(pathOf());
+    expect(preview.sheets.map((s) => s.name)).toEqual(['Manifest', 'Notes']);
+    expect(preview.sheet).toBe('Manifest');
+    expect(preview.header).toMatchObject({ rowNumber: 3, dataStartRow: 5 });
+    expect(preview.header?.headers.slice(0, 7)).toEqual([
+      'AWB No.',
+      'Consignee Name',
+      'Consignee Phone / Mobile',
+      'Address',
+      'Weight (kg)',
+      'Ship date',
+      'Note',
+    ]);
+    expect(preview.suggestion?.mapping).toEqual({
+      waybill: 1,
+      consignee: 2,
+      phone: 3,
+      address: 4,
+      weight: 5,
+      extra: [6, 7],
+    });
+    expect(preview.fingerprint).toMatch(/^hdr1-/);
+    const row5 = preview.rows.find((r) => r.rowNumber === 5);
+    expect(row5?.cells[0]).toBe('000001234');
+  });
+
+  it('imports into PouchDB: values as the person sees them, bad rows reported', async () => {
+    const dbs = freshDbs();
+    const preview = await previewManifest(pathOf());
+    const progress: number[] = [];
+    const { manifest, report } = await importManifest({
+      path: pathOf(),
+      mapping: preview.suggestion?.mapping as ColumnMapping,
+      manifest: meta('m-ok'),
+      writer: pouchManifestWriter(dbs),
+      batchSize: 2,
+      onProgress: (p) => progress.push(p.waybillsWritten),
+    });
+    expect(manifest).toMatchObject({ id: 'm-ok', status: 'open', rowCount: 4 });
+    const stored = await dbs.manifests.get('m-ok');
+    expect(stored).toMatchObject({
+      status: 'open',
+      rowCount: 4,
+      columns: expect.arrayContaining(['AWB No.', 'Ship date']),
+    });
+    const docs = await allWaybills(dbs);
+    expect(docs.map((d) => d.number).sort()).toEqual([...EXPECTED_NUMBERS].sort());
+    const byNumber = Object.fromEntries(docs.map((d) => [d.number, d]));
+    expect(byNumber['000001234']).toMatchObject({
+      _id: 'm-ok:000001234',
+      manifestId: 'm-ok',
+      consignee: UNICODE_NAME,
+      phone: '+44 7700 900123',
+      address: '1 High St',
+      weight: 2.5,
+      extra: { 'Ship date': '2024-03-01', Note: SCRIPT_TEXT },
+    });
+    expect(byNumber.JD0001).toMatchObject({
+      phone: '2348012345678',
+      address: '2 Low Rd',
+      weight: 2,
+      extra: { 'Ship date': '2024-03-01', Note: ZPL_TEXT },
+    });
+    expect(byNumber.JD0002).toMatchObject({ consignee: 'Cy' });
+    expect(byNumber['OK-3']).not.toHaveProperty('weight');
+    expect(docs.some((d) => d.number === 'ZZZ999')).toBe(false); // second sheet never read
+    expect(report).toMatchObject({
+      sheet: 'Manifest',
+      headerRow: 4,
+      valid: 4,
+      imported: 4,
+      skipped: 4,
+      hasErrors: true,
+    });
+    expect(report.counts).toEqual({
+      'duplicate-waybill': 1,
+      'empty-waybill': 1,
+      'precision-lost': 1,
+      'malformed-waybill': 1,
+      'bad-weight': 1,
+    });
+    expect(report.issues.find((i) => i.code === 'duplicate-waybill')).toMatchObject({
+      row: 9,
+      firstRow: 5,
+    });
+    expect(report.issues.map((i) => i.row)).toEqual([9, 10, 11, 12, 13]);
+    expect(progress.at(-1)).toBe(4);
+  });
+});
+
+describe('choosing the sheet and the parser', () => {
+  it('imports only the chosen second sheet', async () => {
+    const dbs = freshDbs();
+    const { report } = await importManifest({
+      path: paths.exceljs,
+      sheet: 'Notes',
+      mapping: { waybill: 1, consignee: 2, extra: [] },
+      manifest: meta('m-notes'),
+      writer: pouchManifestWriter(dbs),
+    });
+    expect(report).toMatchObject({ sheet: 'Notes', imported: 1 });
+    expect((await allWaybills(dbs)).map((d) => d.number)).toEqual(['ZZZ999']);
+  });
+
+  it('an unknown sheet is refused', async () => {
+    const err = await importManifest({
+      path: paths.exceljs,
+      sheet: 'Nope',
+      mapping: { waybill: 1, extra: [] },
+      manifest: meta('m-nope'),
+      writer: pouchManifestWriter(freshDbs()),
+    }).catch((e: unknown) => e);
+    expect((err as ImportError).code).toBe('IMPORT_ERR_UNKNOWN_SHEET');
+  });
+
+  it('the worker-thread parser gives the same waybills and report', async () => {
+    const preview = await previewManifest(paths.loXlsx);
+    const run = async (parser: 'inline' | 'worker') => {
+      const dbs = freshDbs();
+      const { report } = await importManifest({
+        path: paths.loXlsx,
+        parser,
+        mapping: preview.suggestion?.mapping as ColumnMapping,
+        manifest: meta('m-parser'),
+        writer: pouchManifestWriter(dbs),
+      });
+      const docs = (await allWaybills(dbs)).map(({ _rev: _r, ...doc }) => doc);
+      return { report, docs };
+    };
+    expect(await run('worker')).toEqual(await run('inline'));
+  });
+
+  it('the worker-thread parser reports file errors with their code', async () => {
+    const err = await importManifest({
+      path: paths.exceljs,
+      parser: 'worker',
+      mapping: { waybill: 1, extra: [] },
+      limits: { maxColumns: 3 },
+      manifest: meta('m-wide'),
+      writer: pouchManifestWriter(freshDbs()),
+    }).catch((e: unknown) => e);
+    expect((err as ImportError).code).toBe('IMPORT_ERR_TOO_MANY_COLUMNS');
+  });
+});
+
+describe('a LibreOffice-converted CSV', () => {
+  it('keeps leading zeros and the + of phones', async () => {
+    const preview = await previewManifest(paths.csvXlsx);
+    expect(preview.rows.map((r) => r.cells)).toEqual([
+      ['AWB', 'Consignee', 'Phone'],
+      ['000123', 'Ann', '+447700900123'],
+      ['007', 'Bob', '0800 123'],
+    ]);
+    const dbs = freshDbs();
+    const { report } = await importManifest({
+      path: paths.csvXlsx,
+      mapping: preview.suggestion?.mapping as ColumnMapping,
+      manifest: meta('m-csv'),
+      writer: pouchManifestWriter(dbs),
+    });
+    expect(report.imported).toBe(2);
+    expect((await allWaybills(dbs)).map((d) => d.number)).toEqual(['000123', '007']);
+  });
+});
+
+describe('all or nothing', () => {
+  it('refuses a file with bad rows in refuse mode and keeps nothing', async () => {
+    const dbs = freshDbs();
+    const preview = await previewManifest(paths.exceljs);
+    const err = await importManifest({
+      path: paths.exceljs,
+      mapping: preview.suggestion?.mapping as ColumnMapping,
+      manifest: meta('m-refuse'),
+      writer: pouchManifestWriter(dbs),
+      mode: 'refuse',
+      batchSize: 1,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImportError);
+    expect((err as ImportError).code).toBe('IMPORT_ERR_ROWS_INVALID');
+    expect((err as ImportError).report?.counts['duplicate-waybill']).toBe(1);
+    expect(await dbs.manifests.get('m-refuse')).toMatchObject({ status: 'failed', rowCount: 0 });
+    expect(await allWaybills(dbs)).toEqual([]);
+  });
+
+  it('a store failure mid-import deletes what was written and marks the manifest failed', async () => {
+    const dbs = freshDbs();
+    const path = join(dir, 'rows-3000.xlsx');
+    await makeSimpleManifest(path, 3_000);
+    const real = pouchManifestWriter(dbs);
+    let batches = 0;
+    const states: string[] = [];
+    const writer: ManifestWriter = {
+      ...real,
+      async updateManifest(doc) {
+        states.push(doc.status);
+        await real.updateManifest(doc);
+      },
+      async writeWaybills(docs) {
+        batches += 1;
+        if (batches === 3) throw new Error('disk full');
+        await real.writeWaybills(docs);
+      },
+    };
+    const err = await importManifest({
+      path,
+      mapping: { waybill: 1, consignee: 2, address: 3, phone: 4, extra: [] },
+      manifest: meta('m-fail'),
+      writer,
+      batchSize: 500,
+    }).catch((e: unknown) => e);
+    expect((err as ImportError).code).toBe('IMPORT_ERR_STORE');
+    expect(states).not.toContain('open');
+    expect(await dbs.manifests.get('m-fail')).toMatchObject({ status: 'failed' });
+    expect(await allWaybills(dbs)).toEqual([]);
+  });
+
+  it('an abort mid-import leaves no open manifest and no waybills', async () => {
+    const dbs = freshDbs();
+    const path = join(dir, 'rows-5000.xlsx');
+    await makeSimpleManifest(path, 5_000);
+    const controller = new AbortController();
+    const err = await importManifest({
+      path,
+      mapping: { waybill: 1, extra: [2, 3, 4] },
+      manifest: meta('m-abort'),
+      writer: pouchManifestWriter(dbs),
+      batchSize: 500,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.waybillsWritten >= 1_000) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect((err as ImportError).code).toBe('IMPORT_ERR_ABORTED');
+    expect(await dbs.manifests.get('m-abort')).toMatchObject({ status: 'failed' });
+    expect(await allWaybills(dbs)).toEqual([]);
+  });
+
+  it('refuses a second import with the same manifest id without touching the first', async () => {
+    const dbs = freshDbs();
+    const path = join(dir, 'rows-10.xlsx');
+    await makeSimpleManifest(path, 10);
+    const opts = {
+      path,
+      mapping: { waybill: 1, extra: [] },
+      manifest: meta('m-dup'),
+      writer: pouchManifestWriter(dbs),
+    };
+    await importManifest(opts);
+    const err = await importManifest(opts).catch((e: unknown) => e);
+    expect((err as ImportError).code).toBe('IMPORT_ERR_MANIFEST_EXISTS');
+    expect(await dbs.manifests.get('m-dup')).toMatchObject({ status: 'open', rowCount: 10 });
+    expect(await allWaybills(dbs)).toHaveLength(10);
+  });
+
+  it('refuses a mapping without a waybill column before writing anything', async () => {
+    const dbs = freshDbs();
+    const err = await importManifest({
+      path: paths.exceljs,
+      mapping: { waybill: 99, extra: [] },
+      manifest: meta('m-map'),
+      writer: pouchManifestWriter(dbs),
+    }).catch((e: unknown) => e);
+    expect((err as ImportError).code).toBe('IMPORT_ERR_BAD_MAPPING');
+    await expect(dbs.manifests.get('m-map')).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('the validation report as XLSX', () => {
+  it('has a styled, frozen header and one row per problem', async () => {
+    const preview = await previewManifest(paths.exceljs);
+    const inspection = await inspectUpload(paths.exceljs);
+    const { report } = await importManifest({
+      path: paths.exceljs,
+      inspection,
+      mapping: preview.suggestion?.mapping as ColumnMapping,
+      manifest: meta('m-report'),
+      writer: pouchManifestWriter(freshDbs()),
+    });
+    const out = join(dir, 'report.xlsx');
+    await writeValidationReportXlsx(report, out, preview.header?.headers);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const ws = wb.getWorksheet('Problems');
+    expect(ws?.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(ws?.getRow(1).font?.bold).toBe(true);
+    expect(ws?.getCell('A1').value).toBe('Row');
+    expect(ws?.rowCount).toBe(1 + report.issues.length);
+    expect(ws?.getCell('C2').value).toBe('duplicate-waybill');
+    expect(ws?.getCell('B2').value).toBe('A (AWB No.)');
+  });
+});
