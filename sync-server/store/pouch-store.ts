@@ -10,6 +10,7 @@ import expressPouchDB from 'express-pouchdb';
 import { getOrCreateDB } from 'express-pouchdb/lib/create-or-delete-dbs.js';
 import PouchDB from 'pouchdb';
 import type { PouchDatabase } from 'pouchdb';
+import { installNativePasswordHash, PASSWORD_ITERATIONS } from './native-password-hash';
 import { readStoreConfig, writeStoreConfig } from './store-config';
 import type { Store } from './store';
 
@@ -75,6 +76,7 @@ export async function openPouchStore(opts: PouchStoreOptions): Promise<Store> {
   // our first set() saves it too: ENOENT on rename), so its config lives in memory and we persist
   // the two values that must survive a restart — the hashed admins and the cookie secret.
   const persisted = readStoreConfig(opts.dataDir);
+  installNativePasswordHash();
   const LocalPouch = PouchDB.defaults({ prefix: dbDir + path.sep });
   const app = expressPouchDB(LocalPouch, {
     mode: 'fullCouchDB',
@@ -87,6 +89,7 @@ export async function openPouchStore(opts: PouchStoreOptions): Promise<Store> {
   }
   await setConfig(app, AUTH_SECTION, 'secret', persisted.secret);
   await setConfig(app, AUTH_SECTION, 'timeout', opts.sessionTimeoutS);
+  await setConfig(app, AUTH_SECTION, 'iterations', PASSWORD_ITERATIONS);
   await setConfig(app, 'couchdb', 'max_document_size', opts.maxBodyBytes);
   writeStoreConfig(opts.dataDir, persisted);
 

@@ -159,6 +159,13 @@ describe('security', () => {
     expect((await call(server, 'GET', '/_users/org.couchdb.user:sam', scanner)).status).toBe(200);
   });
 
+  it('stores passwords only as pbkdf2 hashes with a strong iteration count', async () => {
+    const res = await call(server, 'GET', '/_users/org.couchdb.user:sam', server.adminAuth);
+    expect(res.body).not.toHaveProperty('password');
+    expect(res.body).toMatchObject({ password_scheme: 'pbkdf2', iterations: 50_000 });
+    expect(res.body.derived_key).toMatch(/^[0-9a-f]{40}$/);
+  });
+
   it('refuses design documents from non-admins inside _bulk_docs too', async () => {
     const res = await call(server, 'POST', '/print_jobs/_bulk_docs', supervisor, {
       docs: [{ _id: '_design/evil', validate_doc_update: 'function(){}' }],
