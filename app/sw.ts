@@ -1,6 +1,6 @@
 // The service worker (bundled by `serwist build` into out/sw.js): precaches the exported app shell
 // so the app opens with no network. Sync traffic (/db, /api) is never cached or intercepted.
-import type { PrecacheEntry, SerwistGlobalConfig } from 'serwist';
+import type { PrecacheEntry, SerwistGlobalConfig, SerwistPlugin } from 'serwist';
 import { Serwist } from 'serwist';
 
 declare global {
@@ -11,6 +11,28 @@ declare global {
 
 declare const self: ServiceWorkerGlobalScope;
 
+/**
+ * Turbopack starts a worker (the camera's zxing-wasm decoder) from a bootstrap script that reads
+ * its chunk list from `?params=` in its own URL. A worker's URL is its response's URL, and a
+ * precached response's URL has no query, so the worker died ("Missing worker bootstrap config")
+ * whenever this service worker served it. A fresh Response has no URL, so the worker keeps the
+ * URL it was requested with.
+ */
+const keepWorkerUrl: SerwistPlugin = {
+  cachedResponseWillBeUsed: async ({ cachedResponse }) => {
+    if (
+      !cachedResponse ||
+      !/\/turbopack-worker-[^/]*\.js$/.test(new URL(cachedResponse.url || 'x:/').pathname)
+    )
+      return cachedResponse;
+    return new Response(cachedResponse.body, {
+      status: cachedResponse.status,
+      statusText: cachedResponse.statusText,
+      headers: cachedResponse.headers,
+    });
+  },
+};
+
 const serwist = new Serwist({
   precacheEntries: self.__SW_MANIFEST,
   precacheOptions: {
@@ -20,6 +42,7 @@ const serwist = new Serwist({
     // Any other navigation (a deep link typed offline) opens the scanner rather than an error.
     navigateFallback: '/scan/',
     navigateFallbackDenylist: [/^\/db(\/|$)/, /^\/api(\/|$)/, /^\/r\//, /^\/health/, /^\/metrics/],
+    plugins: [keepWorkerUrl],
   },
   // A new version waits until the person chooses "Reload" (the SKIP_WAITING message).
   skipWaiting: false,

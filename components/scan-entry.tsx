@@ -1,43 +1,25 @@
 'use client';
-// Typed (or keyboard-wedge) entry: Enter or "Record" writes the scan locally, at once.
+// Typed entry: Enter or "Record" hands the code to the scan session. A hand scanner's burst is
+// caught page-wide by the wedge listener instead (and taken back out of this field).
 import type { FormEvent } from 'react';
 import { useRef, useState } from 'react';
-import { codeProblem } from '@/lib/core/normalise-code';
-import type { Dockhand } from '@/lib/db';
 
-const PROBLEM_TEXT = {
-  empty: 'Type or scan a code first.',
-  'too-long': 'That code is too long to be a waybill. Check it and try again.',
-} as const;
-
-export default function ScanEntry({ dockhand }: { dockhand: Dockhand | null }) {
+export default function ScanEntry({
+  onCode,
+  message,
+}: {
+  onCode(code: string): void;
+  message: { kind: 'ok' | 'error'; text: string } | null;
+}) {
   const [code, setCode] = useState('');
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const problem = codeProblem(code);
-    if (problem) {
-      setMessage({ kind: 'error', text: PROBLEM_TEXT[problem] });
-      input.current?.focus();
-      return;
-    }
-    if (!dockhand) {
-      setMessage({ kind: 'error', text: 'Still opening storage. Try again in a second.' });
-      return;
-    }
     const typed = code;
-    setCode(''); // ready for the next code before the write finishes
+    setCode(''); // ready for the next code at once
     input.current?.focus();
-    try {
-      const scan = await dockhand.recordScan(typed, 'manual');
-      setMessage({ kind: 'ok', text: `Recorded ${scan.normalised}` });
-    } catch (error) {
-      console.error('[dockhand] could not record scan', error);
-      setCode(typed);
-      setMessage({ kind: 'error', text: 'Could not save that scan on this device. Try again.' });
-    }
+    onCode(typed);
   }
 
   return (
@@ -52,7 +34,6 @@ export default function ScanEntry({ dockhand }: { dockhand: Dockhand | null }) {
           data-testid="scan-input"
           value={code}
           onChange={(e) => setCode(e.target.value)}
-          autoFocus
           autoComplete="off"
           autoCapitalize="characters"
           autoCorrect="off"

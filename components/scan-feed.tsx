@@ -1,5 +1,6 @@
 'use client';
-// The most recent scans on this device, live from the local database.
+// This device's most recent scans with their results, live from the local database; undone scans
+// are struck through (the void event stays in the list too — nothing is deleted).
 import { useMemo } from 'react';
 import { clockTimeOf } from '@/lib/core/relative-time';
 import type { Dockhand } from '@/lib/db';
@@ -7,10 +8,32 @@ import { useObservable } from './use-store';
 
 const FEED_LIMIT = 50;
 
+const RESULT_TEXT: Record<string, string> = {
+  matched: 'OK',
+  duplicate: 'Duplicate',
+  unknown: 'Not on manifest',
+  'other-manifest': 'Wrong manifest',
+  free: 'Recorded',
+  void: 'Undo',
+};
+
+const RESULT_CLASS: Record<string, string> = {
+  matched: 'text-emerald-300',
+  duplicate: 'text-amber-300',
+  unknown: 'text-red-300',
+  'other-manifest': 'text-red-300',
+  free: 'text-sky-300',
+  void: 'text-slate-400',
+};
+
 export default function ScanFeed({ dockhand }: { dockhand: Dockhand | null }) {
   const rows$ = useMemo(() => dockhand?.recentScans$(FEED_LIMIT), [dockhand]);
   const rows = useObservable(rows$, null);
   const counts = useObservable(dockhand?.counts$, null);
+  const voided = useMemo(
+    () => new Set((rows ?? []).filter((r) => r.result === 'void').map((r) => r.voids)),
+    [rows],
+  );
 
   return (
     <section className="flex flex-col gap-3">
@@ -36,13 +59,21 @@ export default function ScanFeed({ dockhand }: { dockhand: Dockhand | null }) {
             data-testid="scan-row"
             data-scan-id={row.id}
             data-code={row.normalised}
+            data-result={row.result}
+            data-source={row.source}
+            data-voided={voided.has(row.id) ? 'true' : 'false'}
             data-synced={row.synced ? 'true' : 'false'}
             className="flex items-center justify-between gap-3 rounded-xl bg-slate-800 px-4 py-3"
           >
-            <span className="min-w-0 truncate font-mono text-xl tracking-wider">
+            <span
+              className={`min-w-0 truncate font-mono text-xl tracking-wider ${voided.has(row.id) ? 'text-slate-500 line-through' : ''}`}
+            >
               {row.normalised}
             </span>
             <span className="flex shrink-0 items-center gap-3 text-base text-slate-300">
+              <span className={`font-semibold ${RESULT_CLASS[row.result] ?? ''}`}>
+                {RESULT_TEXT[row.result] ?? row.result}
+              </span>
               <time dateTime={row.scannedAt}>{clockTimeOf(new Date(row.scannedAt))}</time>
               <span className={row.synced ? 'text-emerald-300' : 'text-amber-300'}>
                 {row.synced ? 'Synced' : 'Waiting'}

@@ -12,6 +12,7 @@ const config: BridgeConfig = {
   httpHost: '127.0.0.1',
   httpPort: 0,
   probeIntervalMs: 60_000,
+  shutdownGraceMs: 1_000,
   logLevel: 'fatal',
 };
 

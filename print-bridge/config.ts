@@ -17,12 +17,18 @@ const configSchema = z.object({
   httpHost: z.string().default('127.0.0.1'),
   httpPort: z.coerce.number().int().min(0).max(65535).default(9180),
   probeIntervalMs: z.coerce.number().int().min(1000).default(15_000),
-  /** Where the local replicas (print_jobs, printers, templates) live; unset: printing is off. */
+  /** Where the local replicas (print_jobs, printers, templates) live; default ./data/bridge-<site>. */
   dataDir: z.string().min(1).optional(),
+  /** SIGTERM: how long a label being sent may take to finish before it is cut (then `unknown`). */
+  shutdownGraceMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
 export type BridgeConfig = z.infer<typeof configSchema>;
+
+/** The data directory of a configuration: the one given, or ./data/bridge-<site>. */
+export const dataDirOf = (config: BridgeConfig): string =>
+  config.dataDir ?? `./data/bridge-${config.site}`;
 
 const ENV_NAMES: Record<keyof BridgeConfig, string> = {
   site: 'DOCKHAND_BRIDGE_SITE',
@@ -33,6 +39,7 @@ const ENV_NAMES: Record<keyof BridgeConfig, string> = {
   httpPort: 'DOCKHAND_BRIDGE_HTTP_PORT',
   probeIntervalMs: 'DOCKHAND_BRIDGE_PROBE_INTERVAL_MS',
   dataDir: 'DOCKHAND_BRIDGE_DATA_DIR',
+  shutdownGraceMs: 'DOCKHAND_BRIDGE_SHUTDOWN_GRACE_MS',
   logLevel: 'DOCKHAND_LOG_LEVEL',
 };
 

@@ -6,6 +6,14 @@ export const PRINT_ERRORS = {
     'The sync server refused the bridge credentials: check DOCKHAND_BRIDGE_USER and DOCKHAND_BRIDGE_PASSWORD.',
   PRINT_ERR_NOT_BRIDGE: 'The bridge user lacks the "bridge" role: an admin must grant it.',
   PRINT_ERR_SYNC_SERVER: 'The sync server answered with an error: see its logs.',
+  PRINT_ERR_NO_SITE_ROLE:
+    'The bridge user lacks the role "site:<site>" of this bridge\'s site: an admin must grant it, or the server refuses every job state the bridge writes.',
+  PRINT_ERR_SYNC_TIMEOUT:
+    'The sync server stopped answering in the middle of replication: check the network; the bridge keeps retrying.',
+  PRINT_ERR_SYNC_REFUSED:
+    "The sync server refused a document the bridge wrote (see the detail): check the bridge user's roles and the job.",
+  PRINT_ERR_SYNC_STORE:
+    "The bridge's local store failed during replication: check the disk of the bridge (space, permissions).",
   // Printing. `{printer}` is replaced by HOST:PORT or the printer URI (formatPrintError).
   PRINT_ERR_PRINTER_OFFLINE:
     'The printer at {printer} does not answer: check it is on and on the network.',

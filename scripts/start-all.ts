@@ -76,7 +76,8 @@ async function createBridgeUser(adminPassword: string): Promise<BridgeCredential
       _id: `org.couchdb.user:${credentials.user}`,
       name: credentials.user,
       type: 'user',
-      roles: ['bridge'],
+      // `site:<site>` binds the bridge to its site: the server lets it move only that site's jobs.
+      roles: ['bridge', `site:${credentials.site}`],
       password: credentials.password,
       site: credentials.site,
     }),
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
     DOCKHAND_SYNC_URL: url,
     DOCKHAND_BRIDGE_USER: bridge.user,
     DOCKHAND_BRIDGE_PASSWORD: bridge.password,
+    DOCKHAND_BRIDGE_DATA_DIR: join(dataDir, `bridge-${bridge.site}`),
   });
 
   const bridgePort = env.DOCKHAND_BRIDGE_HTTP_PORT ?? '9180';

@@ -1,42 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import { freeScanFrom } from './scan-event';
+import { type ClassifiedScanInput, scanEventFrom, undoTargetOf, voidEventFor } from './scan-event';
 
 const ULID = '01JD0000000000000000000000';
+const ULID2 = '01JD0000000000000000000001';
 
-describe('freeScanFrom', () => {
-  it('builds a free manual scan event', () => {
-    expect(
-      freeScanFrom({
-        code: ' jt 001 ',
-        deviceId: 'dev_1',
-        ulid: ULID,
-        user: 'ana',
-        source: 'manual',
-        now: new Date('2025-01-02T03:04:05.678Z'),
-      }),
-    ).toEqual({
+describe('scanEventFrom / voidEventFor / undoTargetOf', () => {
+  const now = new Date('2026-03-02T08:15:00.000Z');
+  const input: ClassifiedScanInput = {
+    code: ']C100106141411234567897',
+    normalised: '106141411234567897',
+    manifestId: 'm-1',
+    result: 'matched',
+    deviceId: 'dev_1',
+    ulid: ULID,
+    user: 'ana',
+    source: 'camera',
+    now,
+  };
+  const scan = scanEventFrom(input);
+
+  it('records the classification the feedback came from', () => {
+    expect(scan).toEqual({
       id: `dev_1:${ULID}`,
-      code: ' jt 001 ',
-      normalised: 'JT001',
-      manifestId: '',
-      result: 'free',
-      source: 'manual',
+      code: ']C100106141411234567897',
+      normalised: '106141411234567897',
+      manifestId: 'm-1',
+      result: 'matched',
+      source: 'camera',
       deviceId: 'dev_1',
       user: 'ana',
-      scannedAt: '2025-01-02T03:04:05.678Z',
+      scannedAt: '2026-03-02T08:15:00.000Z',
     });
   });
 
   it('refuses a bad device id', () => {
-    expect(() =>
-      freeScanFrom({
-        code: 'x',
-        deviceId: 'a b',
-        ulid: ULID,
-        user: 'u',
-        source: 'manual',
-        now: new Date(0),
-      }),
-    ).toThrow(/device id/);
+    expect(() => scanEventFrom({ ...input, deviceId: 'a b' })).toThrow(/device id/);
+  });
+
+  it('an undo is a new void event naming the scan', () => {
+    const undo = voidEventFor(scan, { deviceId: 'dev_1', ulid: ULID2, user: 'ana', now });
+    expect(undo).toMatchObject({ id: `dev_1:${ULID2}`, result: 'void', voids: scan.id });
+    expect(undo.normalised).toBe(scan.normalised);
+  });
+
+  const a = { ...scan, id: 'd:A' };
+  const b = { ...scan, id: 'd:B' };
+  const voidB = { ...scan, id: 'd:C', result: 'void' as const, voids: 'd:B' };
+  it.each([
+    ['newest live scan', [b, a], 'd:B'],
+    ['skips a voided scan and the void', [voidB, b, a], 'd:A'],
+    ['nothing left', [{ ...voidB, voids: 'd:A', id: 'd:D' }, voidB, b, a], null],
+    ['empty', [], null],
+  ])('undoTargetOf: %s', (_name, events, expected) => {
+    expect(undoTargetOf(events)?.id ?? null).toBe(expected);
   });
 });

@@ -3,12 +3,15 @@
 import type { Observable } from 'rxjs';
 import { combineLatest, map } from 'rxjs';
 import { monotonicFactory } from 'ulidx';
-import { freeScanFrom } from '../core/scan-event';
+import { scanEventFrom, undoTargetOf, voidEventFor } from '../core/scan-event';
+import type { Classification } from '../core/scan-matching';
 import { pendingCountFrom } from '../core/sync-state';
 import type { BrowserPlatform } from '../platform/browser-platform';
 import type { Scan, ScanSource } from '../schema/scan';
 import type { DockhandDatabase } from './database';
 import { createDockhandDatabase } from './database';
+import type { ScanDesk } from './scan-desk';
+import { openScanDesk } from './scan-desk';
 import type { DockhandSync } from './sync';
 import { startDockhandSync } from './sync';
 
@@ -24,16 +27,55 @@ export interface ScanCounts {
   pending: number;
 }
 
+export interface ScanInput {
+  /** The code as read. */
+  code: string;
+  /** `waybillCodeFrom(code).value`: the caller has already refused codes that are not waybills. */
+  normalised: string;
+  /** '' for a free-scan session. */
+  manifestId: string;
+  source: ScanSource;
+}
+
+export interface ScanAttempt {
+  classification: Classification;
+  scan: Scan;
+  /** The local write; the answer (classification) is known before it settles. */
+  written: Promise<void>;
+}
+
 export interface Dockhand {
   sync: DockhandSync;
-  recordScan(code: string, source: ScanSource): Promise<Scan>;
+  /** The in-memory match index over open manifests and every scan on the device. */
+  desk: ScanDesk;
+  /**
+   * Classifies at once from memory, folds the event into the index, then writes it. Synchronous up
+   * to the write so the beep and the colour never wait on IndexedDB. Throws if nobody logged in.
+   */
+  scan(input: ScanInput): ScanAttempt;
+  /** Writes a void event for this device's newest live scan; null when there is none. */
+  undoLast(): Promise<Scan | null>;
+  /** This device's own events (scans and voids), newest first. */
   recentScans$(limit: number): Observable<ScanRow[]>;
+  /** Counts of this device's own events: scans pulled from other devices never count as pending. */
   counts$: Observable<ScanCounts>;
+}
+
+/** Primary-key range of one device's scan ids (`<device>:<ULID>`; ';' follows ':' in ASCII). */
+function ownScansSelector(deviceId: string) {
+  return { id: { $gt: `${deviceId}:`, $lt: `${deviceId};` } };
 }
 
 function dockhandFrom(db: DockhandDatabase, platform: BrowserPlatform): Dockhand {
   const nextUlid = monotonicFactory();
+  const desk = openScanDesk(db);
+  let lastWrite: Promise<unknown> = Promise.resolve();
+  const track = (write: Promise<void>) => {
+    lastWrite = write.catch(() => undefined);
+    return write;
+  };
   const sync = startDockhandSync(db, {
+    deviceId: platform.deviceId,
     origin: window.location.origin,
     session: platform.session,
     online: platform.online,
@@ -44,24 +86,51 @@ function dockhandFrom(db: DockhandDatabase, platform: BrowserPlatform): Dockhand
   });
   return {
     sync,
-    async recordScan(code, source) {
+    desk,
+    scan(input) {
       const user = platform.session.get().user;
       if (!user) throw new Error('Nobody has logged in on this device yet.');
+      const classification = desk.classify(input.manifestId, input.normalised);
       const now = new Date();
-      const scan = freeScanFrom({
-        code,
+      const scan = scanEventFrom({
+        ...input,
+        result: classification.result,
         deviceId: platform.deviceId,
         ulid: nextUlid(now.getTime()),
         user,
-        source,
         now,
       });
-      await db.scans.insert(scan);
-      return scan;
+      desk.note(scan); // a second read of the same code a moment later is already a duplicate
+      const written = track(db.scans.insert(scan).then(() => undefined));
+      return { classification, scan, written };
+    },
+    async undoLast() {
+      const user = platform.session.get().user;
+      if (!user) throw new Error('Nobody has logged in on this device yet.');
+      await lastWrite;
+      const recent = await db.scans
+        .find({ selector: ownScansSelector(platform.deviceId), sort: [{ id: 'desc' }], limit: 200 })
+        .exec();
+      const target = undoTargetOf(recent.map((doc) => doc.toJSON() as Scan));
+      if (!target) return null;
+      const now = new Date();
+      const undo = voidEventFor(target, {
+        deviceId: platform.deviceId,
+        ulid: nextUlid(now.getTime()),
+        user,
+        now,
+      });
+      desk.note(undo);
+      await track(db.scans.insert(undo).then(() => undefined));
+      return undo;
     },
     recentScans$(limit) {
       // Ids are `<device>:<ULID>`, so on one device the primary key orders scans by time.
-      const scans$ = db.scans.find({ sort: [{ id: 'desc' }], limit }).$;
+      const scans$ = db.scans.find({
+        selector: ownScansSelector(platform.deviceId),
+        sort: [{ id: 'desc' }],
+        limit,
+      }).$;
       const receipts$ = db.scan_receipts
         .find()
         .$.pipe(map((docs) => new Set(docs.map((d) => d.id))));
@@ -71,7 +140,10 @@ function dockhandFrom(db: DockhandDatabase, platform: BrowserPlatform): Dockhand
         ),
       );
     },
-    counts$: combineLatest([db.scans.count().$, db.scan_receipts.count().$]).pipe(
+    counts$: combineLatest([
+      db.scans.count({ selector: ownScansSelector(platform.deviceId) }).$,
+      db.scan_receipts.count().$,
+    ]).pipe(
       map(([recorded, confirmed]) => ({
         recorded,
         confirmed,

@@ -1,9 +1,20 @@
-// Background replication with the sync server: push `scans`, pull `manifests` and `waybills`.
+// Background replication with the sync server: push and pull `scans`, pull `manifests` and
+// `waybills`.
 //
+// Scans are pulled so a device can say "already scanned by bo at 08:15" for other devices' scans.
+// The pull is read-only for them: the server's validate_doc_update refuses any write of a scan whose
+// `user` is not the writer, and RxDB never pushes back a document it pulled unchanged. Pulled scans
+// never count as pending: the pending count is this device's own scans (an id range) minus receipts,
+// and an own scan that comes back in the pull is itself proof the server holds it (a receipt).
+// All scans are pulled (scanners may read them all); a `_selector` filter on open manifests would
+// need the checkpoint reset whenever a manifest opens — not worth it while scans are ~300 bytes.
+//
+// Connections (browsers allow 6 HTTP/1.1 connections per origin; a live pull holds one):
+//   3 held long-polls (manifests, waybills, scans) + 1 short push request at a time (scans)
+//   + the occasional /db/_session or /api call = at most 5. HTTP/2 behind a TLS proxy lifts it.
 // Leadership: `waitForLeadership: true` everywhere, so only ONE tab of this origin replicates.
 // Tabs share one IndexedDB (multiInstance), so other tabs see the same data and the same true
-// pending count; they just do not hold HTTP connections of their own. That keeps us at 2 held
-// long-polls (manifests, waybills) + short push bursts per browser, within the 6 per origin.
+// pending count; they just do not hold HTTP connections of their own.
 // https://rxdb.info/replication-couchdb.html
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 import { replicateCouchDB } from 'rxdb/plugins/replication-couchdb';
@@ -15,6 +26,7 @@ import type { KeyValueStore } from '../platform/key-value';
 import type { OnlineTracker } from '../platform/online';
 import type { SessionState } from '../platform/session-state';
 import type { ReadableStore } from '../platform/small-store';
+import type { Scan } from '../schema/scan';
 import { writableStore } from '../platform/small-store';
 import type { DockhandDatabase } from './database';
 import { createSyncFetch } from './sync-fetch';
@@ -42,6 +54,8 @@ export interface DockhandSync extends ReadableStore<SyncSnapshot> {
 
 export interface SyncDeps {
   origin: string;
+  /** This device's id: its own scans (`<deviceId>:<ULID>`) pulled back are confirmed by the server. */
+  deviceId?: string;
   session: SessionState;
   online: OnlineTracker;
   store: KeyValueStore;
@@ -76,6 +90,16 @@ export function startDockhandSync(db: DockhandDatabase, deps: SyncDeps): Dockhan
     patch({ lastError: code, lastErrorAt: deps.now().toISOString() });
   };
 
+  const ownPrefix = deps.deviceId ? `${deps.deviceId}:` : null;
+  async function confirmScans(ids: string[]): Promise<void> {
+    if (refusedIds.size > 0)
+      refusedIds = new Set([...refusedIds].filter((id) => !ids.includes(id)));
+    const confirmedAt = deps.now().toISOString();
+    const result = await db.scan_receipts.bulkInsert(ids.map((id) => ({ id, confirmedAt })));
+    const unexpected = result.error.filter((e) => e.status !== 409); // 409: receipt already kept
+    if (unexpected.length > 0) console.error('[dockhand] could not save scan receipts', unexpected);
+  }
+
   const syncFetch = createSyncFetch({
     fetch: deps.fetch,
     scansPath: '/db/scans/',
@@ -107,15 +131,7 @@ export function startDockhandSync(db: DockhandDatabase, deps: SyncDeps): Dockhan
       console.error('[dockhand] sync server error', { status, url });
       fail('SYNC_ERR_SERVER');
     },
-    onScansConfirmed: async (ids) => {
-      if (refusedIds.size > 0)
-        refusedIds = new Set([...refusedIds].filter((id) => !ids.includes(id)));
-      const confirmedAt = deps.now().toISOString();
-      const result = await db.scan_receipts.bulkInsert(ids.map((id) => ({ id, confirmedAt })));
-      const unexpected = result.error.filter((e) => e.status !== 409); // 409: receipt already kept
-      if (unexpected.length > 0)
-        console.error('[dockhand] could not save scan receipts', unexpected);
-    },
+    onScansConfirmed: (ids) => confirmScans(ids),
     onScansRefused: (ids, reasons) => {
       for (const id of ids) refusedIds.add(id);
       console.error('[dockhand] server refused scans', { ids, reasons });
@@ -136,10 +152,19 @@ export function startDockhandSync(db: DockhandDatabase, deps: SyncDeps): Dockhan
     replications.push(
       replicateCouchDB({
         ...common,
-        replicationIdentifier: `dockhand-scans-push-${url('scans')}`,
+        replicationIdentifier: `dockhand-scans-${url('scans')}`,
         collection: db.scans,
         url: url('scans'),
         push: { batchSize: 50 },
+        pull: {
+          batchSize: 500,
+          heartbeat: 30_000,
+          modifier: async (doc: Scan & { _deleted: boolean }) => {
+            if (ownPrefix && doc.id.startsWith(ownPrefix) && !doc._deleted)
+              await confirmScans([doc.id]);
+            return doc;
+          },
+        },
       }) as unknown as RxReplicationState<unknown, unknown>,
       replicateCouchDB({
         ...common,

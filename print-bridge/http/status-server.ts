@@ -6,13 +6,44 @@ import type { BridgeStatus } from '../bridge';
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** Healthy: the server knows the bridge and every replication flow is moving or caught up. */
+export const isHealthy = (status: BridgeStatus): boolean =>
+  status.sync.ok && (status.replication?.ok ?? true);
+
+function rows(cells: string[][]): string {
+  return cells
+    .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
+    .join('');
+}
+
 function statusPage(status: BridgeStatus): string {
   const sync = status.sync.ok
     ? `Connected (last contact ${escapeHtml(status.sync.lastOkAt ?? '')})`
     : `Not connected: ${escapeHtml(status.sync.message ?? 'not checked yet')}`;
+  const flows = Object.entries(status.replication?.flows ?? {}).map(([name, flow]) => [
+    name,
+    flow.state,
+    flow.lastOkAt ?? '—',
+    flow.error ? `${flow.error}: ${flow.message ?? ''} ${flow.detail ?? ''}` : '',
+    flow.retryAt && flow.error ? `retry at ${flow.retryAt}` : '',
+  ]);
+  const refused = status.replication?.refused;
+  const printers = Object.entries(status.printers).map(([id, p]) => [
+    id,
+    p.state,
+    p.checkedAt,
+    p.message ?? '',
+  ]);
+  const jobs = Object.entries(status.jobs).map(([state, count]) => [state, String(count)]);
+  const table = (head: string[], body: string[][]) =>
+    `<table border="1" cellpadding="4"><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>${rows(body)}</table>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dockhand print bridge</title>
-<meta http-equiv="refresh" content="10"></head><body style="font-family:sans-serif;max-width:40rem;margin:2rem auto">
+<meta http-equiv="refresh" content="10"></head><body style="font-family:sans-serif;max-width:60rem;margin:2rem auto">
 <h1>Print bridge · ${escapeHtml(status.site)}</h1><p>Sync server: <strong>${sync}</strong></p>
+<h2>Replication</h2>${status.replication ? table(['flow', 'state', 'last ok', 'error', ''], flows) : '<p>off</p>'}
+${refused ? `<p><strong>PRINT_ERR_SYNC_REFUSED</strong>: ${escapeHtml(`${refused.flow} ${refused.id} at ${refused.at}: ${refused.reason}`)}</p>` : ''}
+<h2>Printers</h2>${printers.length ? table(['printer', 'state', 'checked', 'message'], printers) : `<p>No printers probed yet (configured: ${escapeHtml(status.configuredPrinters.join(', ') || 'none')}).</p>`}
+<h2>Jobs</h2>${jobs.length ? table(['state', 'count'], jobs) : '<p>No jobs.</p>'}
 <p>Running since ${escapeHtml(status.startedAt)}</p></body></html>`;
 }
 
@@ -23,8 +54,8 @@ export function createStatusApp(status: () => BridgeStatus): express.Express {
   app.get('/health', (_req, res) => {
     const current = status();
     res
-      .status(current.sync.ok ? 200 : 503)
-      .json({ status: current.sync.ok ? 'ok' : 'degraded', ...current });
+      .status(isHealthy(current) ? 200 : 503)
+      .json({ status: isHealthy(current) ? 'ok' : 'degraded', ...current });
   });
   app.get('/', (_req, res) => {
     res.type('html').send(statusPage(status()));

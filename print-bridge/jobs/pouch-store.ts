@@ -38,6 +38,21 @@ export interface LocalDb {
   close(): Promise<void>;
 }
 
+/** The three local replicas, opened once and shared by the stores and the replicator. */
+export interface LocalDbs {
+  print_jobs: LocalDb;
+  printers: LocalDb;
+  templates: LocalDb;
+}
+
+export function openLocalDbs(dataDir: string): LocalDbs {
+  return {
+    print_jobs: openLocalDb(dataDir, 'print_jobs'),
+    printers: openLocalDb(dataDir, 'printers'),
+    templates: openLocalDb(dataDir, 'templates'),
+  };
+}
+
 const PouchDB = createRequire(import.meta.url)('pouchdb') as new (name: string) => LocalDb;
 
 export function openLocalDb(dataDir: string, name: string): LocalDb {
@@ -68,8 +83,8 @@ export async function openJobStore(
   dataDir: string,
   site: string,
   onFeedError: (error: unknown) => void,
+  db: LocalDb = openLocalDb(dataDir, 'print_jobs'),
 ): Promise<JobStore> {
-  const db = openLocalDb(dataDir, 'print_jobs');
   const active = new Map<string, StoredJob>();
   const listeners = new Set<(job: PrintJob) => void>();
 
@@ -144,9 +159,23 @@ export async function openJobStore(
   };
 }
 
-export async function openPrinterStore(dataDir: string, site: string): Promise<PrinterStore> {
-  const db = openLocalDb(dataDir, 'printers');
+export async function openPrinterStore(
+  dataDir: string,
+  site: string,
+  db: LocalDb = openLocalDb(dataDir, 'printers'),
+): Promise<PrinterStore> {
+  const feeds = new Set<ChangesFeed>();
   return {
+    watch(listener, onError) {
+      const feed = db.changes({ since: 'now', include_docs: true, live: true });
+      feed.on('change', () => listener());
+      feed.on('error', onError);
+      feeds.add(feed);
+      return () => {
+        feed.cancel();
+        feeds.delete(feed);
+      };
+    },
     async list() {
       const { rows } = await db.allDocs({ include_docs: true });
       return rows
@@ -167,12 +196,17 @@ export async function openPrinterStore(dataDir: string, site: string): Promise<P
       }
       throw new Error(`printer ${printerId}: status not written after 5 conflicts`);
     },
-    close: () => db.close(),
+    async close() {
+      for (const feed of feeds) feed.cancel();
+      await db.close();
+    },
   };
 }
 
-export async function openTemplateStore(dataDir: string): Promise<TemplateStore> {
-  const db = openLocalDb(dataDir, 'templates');
+export async function openTemplateStore(
+  dataDir: string,
+  db: LocalDb = openLocalDb(dataDir, 'templates'),
+): Promise<TemplateStore> {
   return {
     async get(id) {
       try {

@@ -33,6 +33,8 @@ export interface JobStore {
 export interface PrinterStore {
   /** The printers of this site. */
   list(): Promise<Printer[]>;
+  /** Calls `listener` after any change of the printers replica; returns a stop function. */
+  watch(listener: () => void, onError: (error: unknown) => void): () => void;
   /** Writes the status field of a printer (only the bridge writes it). */
   setStatus(printerId: string, status: PrinterStatus): Promise<void>;
   close(): Promise<void>;

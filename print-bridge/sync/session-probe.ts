@@ -20,6 +20,8 @@ export async function probeSyncServer(
   user: string,
   password: string,
   fetchImpl: typeof fetch = fetch,
+  /** When given, the user must also hold `site:<site>` (the server checks it on every job write). */
+  site?: string,
 ): Promise<SyncProbeResult> {
   const authorization = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
   let response: Response;
@@ -41,5 +43,8 @@ export async function probeSyncServer(
   const roles = body.userCtx?.roles ?? [];
   if (body.userCtx?.name !== user) return { ok: false, error: 'PRINT_ERR_SYNC_AUTH', roles };
   if (!roles.includes('bridge')) return { ok: false, error: 'PRINT_ERR_NOT_BRIDGE', roles };
+  if (site !== undefined && !roles.includes(`site:${site}`)) {
+    return { ok: false, error: 'PRINT_ERR_NO_SITE_ROLE', roles };
+  }
   return { ok: true, roles };
 }

@@ -34,7 +34,10 @@ export async function bootstrapDatabases(store: Store, log: Logger): Promise<voi
     await db.putSecurity(securityFor(DATABASE_RULES[name].readers));
     const wanted = designDocFor(name);
     const current = await existingDoc(db, DESIGN_DOC_ID);
-    if (current?.validate_doc_update !== wanted.validate_doc_update) {
+    const changed =
+      current?.validate_doc_update !== wanted.validate_doc_update ||
+      JSON.stringify(current?.filters ?? null) !== JSON.stringify(wanted.filters ?? null);
+    if (changed) {
       await db.put({ ...wanted, ...(current ? { _rev: current._rev } : {}) });
       log.info({ db: name }, 'installed design document');
     }

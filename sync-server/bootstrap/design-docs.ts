@@ -11,6 +11,7 @@ import {
   waybillSchema,
 } from '@/lib/schema';
 import type { DatabaseName } from '@/lib/schema';
+import { BY_SITE_FILTER_ES5, PRINTER_RULES_ES5, PRINT_JOB_RULES_ES5 } from './print-rules';
 import { validateDocUpdateSource } from './validate-doc-update';
 import type { ValidatorSpec } from './validate-doc-update';
 
@@ -26,12 +27,21 @@ const SCHEMAS: Partial<Record<DatabaseName, ValidatorSpec['schema']>> = {
   links: linkSchema,
 };
 
+const RULES: Partial<Record<DatabaseName, string>> = {
+  print_jobs: PRINT_JOB_RULES_ES5,
+  printers: PRINTER_RULES_ES5,
+};
+
+/** Databases a bridge pulls by site (`filter=dockhand/by_site&site=…`). */
+const SITE_FILTERED: readonly DatabaseName[] = ['print_jobs', 'printers'];
+
 export function validatorSpecFor(db: DatabaseName): ValidatorSpec {
   return {
     dbName: db,
     rules: DATABASE_RULES[db],
     schema: SCHEMAS[db],
     immutableOwned: db === 'scans' ? { ownerField: 'user' } : undefined,
+    rulesEs5: RULES[db],
   };
 }
 
@@ -41,6 +51,7 @@ export function designDocFor(db: DatabaseName): Record<string, unknown> {
     _id: DESIGN_DOC_ID,
     language: 'javascript',
     validate_doc_update: validateDocUpdateSource(validatorSpecFor(db)),
+    ...(SITE_FILTERED.includes(db) ? { filters: { by_site: BY_SITE_FILTER_ES5 } } : {}),
   };
 }
 

@@ -156,6 +156,8 @@ describe('other databases', () => {
     ['print_jobs', { _id: 'j1', anything: true }, sam, /anything is not allowed/],
     ['printers', { _id: 'p1', status: 'ok' }, ada, /is not allowed|must be/],
     ['waybills', { _id: 'w1', manifestId: 'm', number: 'N1' }, sam, /may not write to waybills/],
+    ['print_jobs', { _id: 'j1', _deleted: true }, sam, /Only admins may delete print jobs/],
+    ['printers', { _id: 'p1', _deleted: true }, { name: 'pi', roles: ['bridge'] }, /Only admins/],
   ])('%s refuses %o', (db, doc, user, reason) => {
     const err = outcome(vduFor(db as (typeof DATABASES)[number]), doc, null, user) as {
       forbidden: string;
@@ -170,8 +172,8 @@ describe('other databases', () => {
       { _id: 'm1', name: 'n', rowCount: 3, status: 'open', createdAt: 'x', columns: ['a'] },
       sue,
     ],
-    ['print_jobs', { _id: 'j1', _deleted: true }, sam],
-    ['printers', { _id: 'p1', _deleted: true }, { name: 'pi', roles: ['bridge'] }],
+    ['print_jobs', { _id: 'j1', _deleted: true }, ada],
+    ['printers', { _id: 'p1', _deleted: true }, ada],
     ['links', { _id: 'l1', _deleted: true }, sue],
   ])('%s accepts %o', (db, doc, user) => {
     expect(outcome(vduFor(db as (typeof DATABASES)[number]), doc, null, user)).toBe('ok');

@@ -10,6 +10,11 @@ export interface ValidatorSpec {
   schema?: { primaryKey?: string } & Record<string, unknown>;
   /** Documents are immutable events owned by `ownerField` (non-admins only create their own). */
   immutableOwned?: { ownerField: string };
+  /**
+   * ES5 text defining `function rules(newDoc, oldDoc, userCtx, roles, admin, serverAdmin)`, run
+   * after the role and schema checks (and for deletions); it throws `{ forbidden }` to refuse.
+   */
+  rulesEs5?: string;
 }
 
 /**
@@ -84,6 +89,7 @@ export function validateDocUpdateSource(spec: ValidatorSpec): string {
   var PRIMARY_KEY = ${JSON.stringify(primaryKey)};
   var OWNER_FIELD = ${JSON.stringify(owner)};
   ${SCHEMA_CHECK_ES5}
+  ${spec.rulesEs5 ?? 'var rules = null;'}
   function has(list, x) {
     for (var i = 0; i < list.length; i++) if (list[i] === x) return true;
     return false;
@@ -106,7 +112,10 @@ export function validateDocUpdateSource(spec: ValidatorSpec): string {
     if (newDoc._deleted) throw { forbidden: 'Only admins may delete documents in ' + DB + '.' };
     if (newDoc[OWNER_FIELD] !== userCtx.name) throw { forbidden: OWNER_FIELD + ' must be your own name (' + userCtx.name + ').' };
   }
-  if (newDoc._deleted) return;
+  if (newDoc._deleted) {
+    if (rules) rules(newDoc, oldDoc, userCtx, roles, admin, serverAdmin);
+    return;
+  }
   if (SCHEMA) {
     var view = {};
     for (var key in newDoc) {
@@ -128,5 +137,6 @@ export function validateDocUpdateSource(spec: ValidatorSpec): string {
     check(SCHEMA, view, 'doc', errors);
     if (errors.length) throw { forbidden: 'Invalid ' + DB + ' document: ' + errors.join('; ') + '.' };
   }
+  if (rules) rules(newDoc, oldDoc, userCtx, roles, admin, serverAdmin);
 }`;
 }

@@ -71,7 +71,30 @@ export function classifyRequest(method: string, rawPath: string): Access {
     }
     return refuse('SYNC_ERR_UNKNOWN_DB');
   }
-  return classifyDatabase(method, first, rest);
+  const access = classifyDatabase(method, first, rest);
+  if (access.level !== 'refuse' && rest[0] === '_changes')
+    return changesFilterCheck(rawPath, access);
+  return access;
+}
+
+/**
+ * `_changes` filters that run on every store. The embedded store (express-pouchdb) ignores a
+ * `_selector` body and looks for a design doc named `_selector`, failing the request with an
+ * unhandled error; an unknown design-doc filter fails the same way. So: no filter, `_doc_ids`, or
+ * a filter of Dockhand's own design doc (`dockhand/by_site`, which a bridge pulls its site with).
+ * https://docs.couchdb.org/en/stable/api/database/changes.html#filtering
+ */
+const CHANGES_FILTERS = new Set(['_doc_ids', 'dockhand/by_site']);
+
+function changesFilterCheck(rawPath: string, access: Access): Access {
+  const query = rawPath.includes('?') ? rawPath.slice(rawPath.indexOf('?') + 1) : '';
+  const filters = new URLSearchParams(query).getAll('filter');
+  if (filters.length === 0) return access;
+  if (filters.length === 1 && CHANGES_FILTERS.has(filters[0]!)) return access;
+  return refuse(
+    'SYNC_ERR_UNKNOWN_ENDPOINT',
+    `_changes filters allowed: ${[...CHANGES_FILTERS].join(', ')} (a site's jobs: filter=dockhand/by_site&site=<site>).`,
+  );
 }
 
 function classifyServerEndpoint(method: string, name: string, rest: string[]): Access {
