@@ -20,6 +20,8 @@ import type { LoginLimitOptions } from './guard/login-limit';
 import { createHealthRoute } from './routes/health';
 import { createRedirectHandler, isRedirectRequest } from './routes/redirects';
 import { createStaticApp } from './routes/static-app';
+import { createApi } from './api';
+import type { ImportLimitsInput } from './import';
 import { createLinkTable, type LinkTable } from './links/link-table';
 import { createVisitRecorder, type VisitRecorder } from './links/visit-recorder';
 import { openVisitsDatabase } from './links/visits-database';
@@ -35,6 +37,8 @@ export interface SyncServerDeps {
   /** Where the once-only generated admin password goes (default: stdout). */
   print?: (text: string) => void;
   loginLimit?: LoginLimitOptions;
+  /** Manifest upload limits (defaults: sync-server/import/limits.ts). */
+  importLimits?: ImportLimitsInput;
 }
 
 export function createSyncServer(
@@ -77,6 +81,13 @@ export function createSyncServer(
     if (!store) return sendSyncError(res, 'SYNC_ERR_STORE_UNAVAILABLE');
     guard(req, res, next);
   });
+  const api = createApi({
+    store: () => store,
+    dataDir: config.dataDir,
+    log,
+    limits: deps.importLimits,
+  });
+  app.use('/api', api.router);
   app.use(createStaticApp(config.staticDir));
   app.use((_req: Request, res: Response) => sendSyncError(res, 'SYNC_ERR_UNKNOWN_ENDPOINT'));
   // Last resort: an error in our own code answers 500 and is logged; it never ends the process.
@@ -111,6 +122,7 @@ export function createSyncServer(
         flushIntervalMs: config.visitFlushMs,
         maxPending: 10_000,
       });
+      await api.start();
       guard = createDbGuard({
         upstream: store.upstream,
         maxBodyBytes: config.maxBodyBytes,
@@ -153,6 +165,7 @@ export function createSyncServer(
         closing.closeAllConnections();
         await new Promise<void>((resolve) => closing.close(() => resolve()));
       }
+      await api.close(); // running imports abort and roll back before the store closes
       links?.close();
       links = null;
       await visits?.close(); // the last visits are written before the store closes

@@ -45,6 +45,8 @@ export interface ScanAttempt {
 }
 
 export interface Dockhand {
+  /** The page's one device database (a second instance of it would close the first). */
+  database: DockhandDatabase;
   sync: DockhandSync;
   /** The in-memory match index over open manifests and every scan on the device. */
   desk: ScanDesk;
@@ -85,6 +87,7 @@ function dockhandFrom(db: DockhandDatabase, platform: BrowserPlatform): Dockhand
     onStorage: platform.onStorage,
   });
   return {
+    database: db,
     sync,
     desk,
     scan(input) {

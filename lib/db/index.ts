@@ -7,3 +7,11 @@ export { openScanDesk } from './scan-desk';
 export { openDockhand } from './dockhand';
 export type { DockhandSync, SyncSnapshot } from './sync';
 export { startDockhandSync } from './sync';
+export { openDashboard } from './dashboard';
+export type {
+  Dashboard,
+  DashboardSnapshot,
+  ManifestSummary,
+  WaybillFilter,
+  WaybillRow,
+} from './dashboard';

@@ -7,8 +7,21 @@ declare module 'pouchdb' {
     close(): Promise<void>;
     putSecurity?(secObj: Record<string, unknown>): Promise<unknown>;
     getSecurity?(): Promise<Record<string, unknown>>;
-    allDocs(opts?: { include_docs?: boolean; update_seq?: boolean }): Promise<{
-      rows: Array<{ id: string; doc?: Record<string, unknown> }>;
+    allDocs(opts?: {
+      include_docs?: boolean;
+      update_seq?: boolean;
+      startkey?: string;
+      endkey?: string;
+      limit?: number;
+      skip?: number;
+      keys?: string[];
+    }): Promise<{
+      rows: Array<{
+        id: string;
+        key: string;
+        value: { rev: string };
+        doc?: Record<string, unknown>;
+      }>;
       update_seq?: number | string;
     }>;
     changes(opts: {

@@ -19,7 +19,7 @@ let slow: IppPrinter;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dockhand-ipp-test-'));
   const script = join(dir, 'slow-print.sh');
-  writeFileSync(script, '#!/bin/sh\nsleep 2\n');
+  writeFileSync(script, '#!/bin/sh\nsleep 8\n'); // long enough to be seen busy on a loaded machine
   chmodSync(script, 0o755);
   ipp = await startIppPrinter();
   slow = await startIppPrinter({ command: script, name: 'dockhand-slow' });
@@ -41,8 +41,10 @@ describe('IPP driver against ippeveprinter', () => {
   it('reports a printer busy with a job as printing', async () => {
     const driver = createIppDriver({ url: slow.url });
     await driver.send('^XA^FDslow^FS^XZ');
-    const status = await driver.status();
-    expect(printerStateOf(status)).toBe('printing');
+    // ippeveprinter starts the job's command a moment after accepting it.
+    await expect
+      .poll(async () => printerStateOf(await driver.status()), { timeout: 6_000 })
+      .toBe('printing');
   });
 
   it('says an IPP printer that is not there sent nothing', async () => {

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { perMinuteSeries } from './dashboard-stats';
+import {
+  csvField,
+  csvHeader,
+  manifestScanIndex,
+  unexpectedExportRows,
+  waybillExportRow,
+} from './export-rows';
+import type { ExportScan } from './export-rows';
+import { manifestProgress } from './scan-matching';
+
+const scan = (id: string, normalised: string, extra: Partial<ExportScan> = {}): ExportScan => ({
+  id,
+  normalised,
+  code: normalised,
+  manifestId: 'm',
+  user: 'sam',
+  deviceId: 'd',
+  source: 'manual',
+  result: 'matched',
+  scannedAt: `2026-05-01T08:00:0${id.slice(-1)}.000Z`,
+  ...extra,
+});
+
+describe('csvField', () => {
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['+44 7700', "'+44 7700"],
+    ['-5', "'-5"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tx', "'\tx"],
+    ['000123', '000123'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    [1.5, '1.5'],
+    [null, ''],
+  ])('%j → %s', (value, expected) => {
+    expect(csvField(value)).toBe(expected);
+  });
+  it('the header starts with a BOM', () => {
+    expect(csvHeader([{ key: 'a', header: 'A', type: 'text', width: 1 }])).toBe('\ufeffA\r\n');
+  });
+});
+
+describe('manifestScanIndex', () => {
+  const events = [
+    scan('s1', 'A'),
+    scan('s2', 'A'),
+    scan('s3', 'B'),
+    scan('s4', 'B', { result: 'void', voids: 's3' }),
+    scan('s5', 'Z'),
+    scan('s6', 'C', { manifestId: 'other' }),
+  ];
+  it('agrees with manifestProgress on scanned, missing and unexpected', () => {
+    const index = manifestScanIndex('m', events);
+    const progress = manifestProgress('m', ['A', 'B', 'C'], events);
+    const scanned = ['A', 'B', 'C'].filter((n) =>
+      waybillExportRow('scanned', { number: n }, index),
+    );
+    const missing = ['A', 'B', 'C'].filter((n) =>
+      waybillExportRow('missing', { number: n }, index),
+    );
+    expect(scanned.length).toBe(progress.scanned);
+    expect(missing).toEqual(progress.missing);
+    const unexpected = unexpectedExportRows(index, (n) => ['A', 'B', 'C'].includes(n));
+    expect(unexpected.map((r) => r.normalised)).toEqual(['Z']);
+    expect(waybillExportRow('scanned', { number: 'A' }, index)).toMatchObject({
+      scans: 2,
+      scannedBy: 'sam',
+    });
+  });
+});
+
+describe('perMinuteSeries', () => {
+  it('fills the last minutes with zeros, oldest first', () => {
+    const series = perMinuteSeries(
+      new Map([['2026-05-01T08:02', 3]]),
+      new Date('2026-05-01T08:02:30Z'),
+      3,
+    );
+    expect(series).toEqual([
+      { minute: '2026-05-01T08:00', count: 0 },
+      { minute: '2026-05-01T08:01', count: 0 },
+      { minute: '2026-05-01T08:02', count: 3 },
+    ]);
+  });
+});

@@ -1,0 +1,196 @@
+// Export rows of one manifest (scanned, missing, unexpected waybills) and the CSV cell rules that
+// keep them safe to open in a spreadsheet; pure, so the server streams them and tests check them.
+import type { ScanEvent } from './scan-matching';
+
+export const EXPORT_KINDS = ['scanned', 'missing', 'unexpected'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+export const EXPORT_FORMATS = ['xlsx', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export type ExportCellType = 'text' | 'number' | 'date' | 'integer';
+
+export interface ExportColumn {
+  key: string;
+  header: string;
+  type: ExportCellType;
+  width: number;
+}
+
+export type ExportValue = string | number | Date | null;
+export type ExportRow = Record<string, ExportValue>;
+
+/** What an export needs of a waybill (lib/schema Waybill). */
+export interface ExportWaybill {
+  number: string;
+  consignee?: string;
+  address?: string;
+  phone?: string;
+  weight?: number;
+}
+
+/** What an export needs of a scan (lib/schema Scan). */
+export interface ExportScan extends ScanEvent {
+  code: string;
+  deviceId: string;
+  source: string;
+}
+
+const WAYBILL_COLUMNS: ExportColumn[] = [
+  { key: 'number', header: 'Waybill number', type: 'text', width: 22 },
+  { key: 'consignee', header: 'Consignee', type: 'text', width: 28 },
+  { key: 'address', header: 'Address', type: 'text', width: 40 },
+  { key: 'phone', header: 'Phone', type: 'text', width: 18 },
+  { key: 'weight', header: 'Weight (kg)', type: 'number', width: 12 },
+];
+
+export const EXPORT_COLUMNS: Record<ExportKind, ExportColumn[]> = {
+  scanned: [
+    ...WAYBILL_COLUMNS,
+    { key: 'firstScannedAt', header: 'First scanned at', type: 'date', width: 20 },
+    { key: 'scannedBy', header: 'Scanned by', type: 'text', width: 16 },
+    { key: 'device', header: 'Device', type: 'text', width: 16 },
+    { key: 'scans', header: 'Scans', type: 'integer', width: 8 },
+  ],
+  missing: WAYBILL_COLUMNS,
+  unexpected: [
+    { key: 'normalised', header: 'Waybill number', type: 'text', width: 22 },
+    { key: 'code', header: 'Code as read', type: 'text', width: 28 },
+    { key: 'firstScannedAt', header: 'First scanned at', type: 'date', width: 20 },
+    { key: 'scannedBy', header: 'Scanned by', type: 'text', width: 16 },
+    { key: 'device', header: 'Device', type: 'text', width: 16 },
+    { key: 'source', header: 'Source', type: 'text', width: 10 },
+    { key: 'scans', header: 'Scans', type: 'integer', width: 8 },
+  ],
+};
+
+/** Per number: its live (not voided) scans of this manifest, earliest first. */
+export interface ManifestScanIndex {
+  /** Live scans per normalised number. */
+  byNumber: Map<string, ExportScan[]>;
+}
+
+/**
+ * Groups a manifest's live scans by number, with the same void rules as manifestProgress()
+ * (a void cancels the scan it names; void events themselves never count).
+ */
+export function manifestScanIndex(
+  manifestId: string,
+  events: Iterable<ExportScan>,
+): ManifestScanIndex {
+  const all = [...events];
+  const voided = new Set<string>();
+  for (const e of all) if (e.result === 'void' && e.voids) voided.add(e.voids);
+  const byNumber = new Map<string, ExportScan[]>();
+  for (const e of all) {
+    if (e.result === 'void' || voided.has(e.id) || e.manifestId !== manifestId) continue;
+    const list = byNumber.get(e.normalised);
+    if (list) list.push(e);
+    else byNumber.set(e.normalised, [e]);
+  }
+  for (const list of byNumber.values()) {
+    list.sort((a, b) =>
+      a.scannedAt !== b.scannedAt ? (a.scannedAt < b.scannedAt ? -1 : 1) : a.id < b.id ? -1 : 1,
+    );
+  }
+  return { byNumber };
+}
+
+function dateOf(iso: string): Date | null {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function waybillCells(w: ExportWaybill): ExportRow {
+  return {
+    number: w.number,
+    consignee: w.consignee ?? null,
+    address: w.address ?? null,
+    phone: w.phone ?? null,
+    weight: typeof w.weight === 'number' ? w.weight : null,
+  };
+}
+
+/** The row of one expected waybill for `scanned` or `missing`, or null when it belongs to the other. */
+export function waybillExportRow(
+  kind: 'scanned' | 'missing',
+  waybill: ExportWaybill,
+  index: ManifestScanIndex,
+): ExportRow | null {
+  const scans = index.byNumber.get(waybill.number);
+  if (kind === 'missing') return scans ? null : waybillCells(waybill);
+  if (!scans) return null;
+  const first = scans[0]!;
+  return {
+    ...waybillCells(waybill),
+    firstScannedAt: dateOf(first.scannedAt),
+    scannedBy: first.user,
+    device: first.deviceId,
+    scans: scans.length,
+  };
+}
+
+/** Rows of scanned numbers the manifest does not expect, one per number, by first scan time. */
+export function unexpectedExportRows(
+  index: ManifestScanIndex,
+  isExpected: (number: string) => boolean,
+): ExportRow[] {
+  const rows: { at: string; row: ExportRow }[] = [];
+  for (const [number, scans] of index.byNumber) {
+    if (isExpected(number)) continue;
+    const first = scans[0]!;
+    rows.push({
+      at: first.scannedAt,
+      row: {
+        normalised: number,
+        code: first.code,
+        firstScannedAt: dateOf(first.scannedAt),
+        scannedBy: first.user,
+        device: first.deviceId,
+        source: first.source,
+        scans: scans.length,
+      },
+    });
+  }
+  rows.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return rows.map((r) => r.row);
+}
+
+// Characters a spreadsheet may take as the start of a formula (OWASP "CSV injection"), plus the
+// tab and carriage return some programs strip before looking.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV field: text that could start a formula gets a leading apostrophe; quoted when needed. */
+export function csvField(value: ExportValue): string {
+  let text: string;
+  if (value === null) text = '';
+  else if (value instanceof Date) text = value.toISOString();
+  else if (typeof value === 'number') text = String(value);
+  else text = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One CSV line (CRLF, as RFC 4180 and Excel expect). */
+export function csvLine(columns: readonly ExportColumn[], row: ExportRow): string {
+  return `${columns.map((c) => csvField(row[c.key] ?? null)).join(',')}\r\n`;
+}
+
+/** The header line; the UTF-8 BOM goes first so Excel reads accents and CJK correctly. */
+export function csvHeader(columns: readonly ExportColumn[]): string {
+  return `\ufeff${columns.map((c) => csvField(c.header)).join(',')}\r\n`;
+}
+
+/** A file name for an export, safe in a Content-Disposition header. */
+export function exportFileName(
+  manifestName: string,
+  kind: ExportKind,
+  format: ExportFormat,
+): string {
+  const base =
+    manifestName
+      .normalize('NFKD')
+      .replace(/[^A-Za-z0-9._ -]/g, '')
+      .trim()
+      .replace(/\s+/g, '-')
+      .slice(0, 80) || 'manifest';
+  return `${base}-${kind}.${format}`;
+}

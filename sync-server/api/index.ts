@@ -1,0 +1,346 @@
+// `/api`: manifest upload → preview → import (background, with progress and a row report) and
+// exports. Same session as `/db`; admins and supervisors only; JSON errors `{ error, reason, code }`.
+import { createReadStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import express from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { EXPORT_FORMATS, EXPORT_KINDS } from '@/lib/core/export-rows';
+import { mappingError } from '@/lib/core/manifest-columns';
+import type { Store } from '../store/store';
+import { ImportError, importLimits, pouchManifestWriter } from '../import';
+import type { ImportLimits, ImportLimitsInput, ManifestPreview, PouchLike } from '../import';
+import { contentTypeOneOf, requireManifestRole, sameOriginOnly, userOf } from './auth';
+import { sendApiError, sendImportError } from './errors';
+import {
+  contentDisposition,
+  exportRows,
+  manifestDoc,
+  writeExportCsv,
+  writeExportXlsx,
+} from './exports';
+import { createImportRegistry, importStatusOf } from './imports';
+import { columnMappingSchema, openMappingMemory } from './mapping-memory';
+import type { MappingMemory } from './mapping-memory';
+import { openUploadRegistry } from './uploads';
+import type { Upload, UploadRegistry } from './uploads';
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export interface ApiDeps {
+  store: () => Store | null;
+  dataDir: string;
+  log: Logger;
+  limits?: ImportLimitsInput;
+}
+
+export interface Api {
+  router: Router;
+  /** Prepares the upload folder and remembered mappings (after the store is open). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const importBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    sheet: z.string().max(200).optional(),
+    mapping: columnMappingSchema,
+    mode: z.enum(['good-rows', 'refuse']).default('refuse'),
+    waybillPattern: z
+      .string()
+      .max(200)
+      .optional()
+      .refine((p) => {
+        if (!p) return true;
+        try {
+          new RegExp(p);
+          return true;
+        } catch {
+          return false; // reported as a bad request below
+        }
+      }, 'not a valid regular expression'),
+  })
+  .strict();
+
+const exportQuerySchema = z.object({
+  kind: z.enum(EXPORT_KINDS),
+  format: z.enum(EXPORT_FORMATS).default('xlsx'),
+});
+
+/** Async route handlers: a rejection goes to the router's error handler, never unhandled. */
+const route =
+  (fn: (req: Request, res: Response) => Promise<void>) =>
+  (req: Request, res: Response, next: NextFunction) => {
+    fn(req, res).catch(next);
+  };
+
+export function createApi(deps: ApiDeps): Api {
+  const { log } = deps;
+  const limits: ImportLimits = importLimits(deps.limits);
+  const apiDir = join(deps.dataDir, 'api');
+  const reportDir = join(deps.dataDir, 'uploads-reports');
+  let uploads: UploadRegistry | null = null;
+  let memory: MappingMemory | null = null;
+  const imports = createImportRegistry(limits, log);
+
+  const router = express.Router();
+  const auth = requireManifestRole(() => deps.store()?.upstream ?? null, log);
+  const ready = (
+    res: Response,
+  ): { uploads: UploadRegistry; memory: MappingMemory; store: Store } | null => {
+    const store = deps.store();
+    if (!store || !uploads || !memory) {
+      sendApiError(res, 'API_ERR_STORE');
+      return null;
+    }
+    return { uploads, memory, store };
+  };
+
+  const previewBody = (upload: Upload, preview: ManifestPreview, mem: MappingMemory) => ({
+    uploadId: upload.id,
+    fileName: upload.fileName,
+    bytes: upload.bytes,
+    sheets: preview.sheets,
+    sheet: preview.sheet,
+    rows: preview.rows,
+    columnCount: preview.columnCount,
+    header: preview.header,
+    suggestion: preview.suggestion,
+    fingerprint: preview.fingerprint,
+    remembered: preview.fingerprint ? mem.get(preview.fingerprint) : null,
+  });
+
+  router.post(
+    '/manifests/uploads',
+    auth,
+    sameOriginOnly,
+    contentTypeOneOf(XLSX_TYPE, 'application/octet-stream'),
+    route(async (req, res) => {
+      const ctx = ready(res);
+      if (!ctx) return;
+      try {
+        const { upload, preview } = await ctx.uploads.receive(req, userOf(res).name);
+        res.status(201).json(previewBody(upload, preview, ctx.memory));
+      } catch (err) {
+        if (!(err instanceof ImportError)) throw err;
+        req.log.info({ code: err.code, detail: err.detail }, 'upload refused');
+        // The rest of an oversize body is not read: close the connection after answering.
+        if (err.code === 'IMPORT_ERR_TOO_LARGE') res.setHeader('Connection', 'close');
+        sendImportError(res, err.code);
+        if (!req.complete) req.resume();
+      }
+    }),
+  );
+
+  router.get(
+    '/manifests/uploads/:uploadId',
+    auth,
+    route(async (req, res) => {
+      const ctx = ready(res);
+      if (!ctx) return;
+      const upload = ctx.uploads.get(String(req.params.uploadId));
+      if (!upload) return sendApiError(res, 'API_ERR_UNKNOWN_UPLOAD');
+      const sheet = typeof req.query.sheet === 'string' ? req.query.sheet : undefined;
+      try {
+        res.json(previewBody(upload, await ctx.uploads.preview(upload, sheet), ctx.memory));
+      } catch (err) {
+        if (!(err instanceof ImportError)) throw err;
+        sendImportError(res, err.code);
+      }
+    }),
+  );
+
+  router.post(
+    '/manifests/uploads/:uploadId/import',
+    auth,
+    sameOriginOnly,
+    contentTypeOneOf('application/json'),
+    express.json({ limit: '64kb' }),
+    route(async (req, res) => {
+      const ctx = ready(res);
+      if (!ctx) return;
+      const upload = ctx.uploads.get(String(req.params.uploadId));
+      if (!upload) return sendApiError(res, 'API_ERR_UNKNOWN_UPLOAD');
+      if (upload.busy) return sendApiError(res, 'API_ERR_UPLOAD_BUSY');
+      const parsed = importBodySchema.safeParse(req.body);
+      if (!parsed.success) {
+        if (parsed.error.issues.some((i) => i.path[0] === 'mapping'))
+          return sendImportError(res, 'IMPORT_ERR_BAD_MAPPING');
+        return sendApiError(
+          res,
+          'API_ERR_BAD_REQUEST',
+          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        );
+      }
+      const body = parsed.data;
+      let preview: ManifestPreview;
+      try {
+        preview = await ctx.uploads.preview(upload, body.sheet);
+      } catch (err) {
+        if (!(err instanceof ImportError)) throw err;
+        return sendImportError(res, err.code);
+      }
+      if (!preview.header) return sendImportError(res, 'IMPORT_ERR_NO_HEADER');
+      const width = Math.max(preview.columnCount, preview.header.headers.length);
+      if (mappingError(body.mapping, width)) return sendImportError(res, 'IMPORT_ERR_BAD_MAPPING');
+      const user = userOf(res).name;
+      if (preview.fingerprint) {
+        await ctx.memory.remember(preview.fingerprint, {
+          mapping: body.mapping,
+          sheet: preview.sheet,
+          savedAt: new Date().toISOString(),
+          savedBy: user,
+        });
+      }
+      const [manifests, waybills] = await Promise.all([
+        ctx.store.database('manifests'),
+        ctx.store.database('waybills'),
+      ]);
+      const job = imports.start({
+        upload,
+        name: body.name,
+        sheet: preview.sheet,
+        header: { rowNumber: preview.header.rowNumber, dataStartRow: preview.header.dataStartRow },
+        headers: preview.header.headers,
+        mapping: body.mapping,
+        mode: body.mode,
+        ...(body.waybillPattern ? { waybillPattern: body.waybillPattern } : {}),
+        user,
+        writer: pouchManifestWriter({
+          manifests: manifests as unknown as PouchLike,
+          waybills: waybills as unknown as PouchLike,
+        }),
+        onSettled(settled) {
+          // A finished import no longer needs the file; a failed one keeps it (for "import the
+          // good rows", or a fixed mapping) until the hour is up.
+          if (settled.state === 'done') {
+            ctx.uploads
+              .discard(upload.id)
+              .catch((err: unknown) =>
+                log.error({ err, uploadId: upload.id }, 'upload delete failed'),
+              );
+          }
+        },
+      });
+      res.status(202).json({ manifestId: job.manifestId, importId: job.id });
+    }),
+  );
+
+  router.get('/imports', auth, (_req, res) => {
+    res.json({ imports: imports.list().map(importStatusOf) });
+  });
+
+  router.get('/imports/:importId', auth, (req, res) => {
+    const job = imports.get(String(req.params.importId));
+    if (!job) return sendApiError(res, 'API_ERR_UNKNOWN_IMPORT');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(importStatusOf(job));
+  });
+
+  router.post('/imports/:importId/cancel', auth, sameOriginOnly, (req, res) => {
+    const job = imports.get(String(req.params.importId));
+    if (!job) return sendApiError(res, 'API_ERR_UNKNOWN_IMPORT');
+    job.controller.abort();
+    res.status(202).json({ ok: true });
+  });
+
+  router.get(
+    '/imports/:importId/report.xlsx',
+    auth,
+    route(async (req, res) => {
+      const job = imports.get(String(req.params.importId));
+      if (!job) return sendApiError(res, 'API_ERR_UNKNOWN_IMPORT');
+      if (!job.report) return sendApiError(res, 'API_ERR_NO_REPORT');
+      await mkdir(reportDir, { recursive: true });
+      const file = await imports.writeReport(job, reportDir);
+      res.setHeader('Content-Type', XLSX_TYPE);
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="validation-report.xlsx"; filename*=UTF-8''validation-report.xlsx`,
+      );
+      const stream = createReadStream(file);
+      const cleanup = () => {
+        rm(file, { force: true }).catch((err: unknown) =>
+          log.error({ err, file }, 'report temp file not deleted'),
+        );
+      };
+      res.on('close', cleanup);
+      stream.on('error', (err) => {
+        log.error({ err }, 'report stream failed');
+        res.destroy(err);
+      });
+      stream.pipe(res);
+    }),
+  );
+
+  router.get(
+    '/manifests/:manifestId/export',
+    auth,
+    route(async (req, res) => {
+      const store = deps.store();
+      if (!store) return sendApiError(res, 'API_ERR_STORE');
+      const query = exportQuerySchema.safeParse(req.query);
+      if (!query.success)
+        return sendApiError(
+          res,
+          'API_ERR_BAD_REQUEST',
+          'Use kind=scanned|missing|unexpected and format=xlsx|csv.',
+        );
+      const { kind, format } = query.data;
+      const manifestId = String(req.params.manifestId);
+      const [manifests, waybills, scans] = await Promise.all([
+        store.database('manifests'),
+        store.database('waybills'),
+        store.database('scans'),
+      ]);
+      const manifest = await manifestDoc(manifests, manifestId);
+      if (!manifest || manifestId.startsWith('_'))
+        return sendApiError(res, 'API_ERR_UNKNOWN_MANIFEST');
+      const name = typeof manifest.name === 'string' ? manifest.name : manifestId;
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Content-Disposition', contentDisposition(name, kind, format));
+      res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE);
+      const pages = exportRows({ manifests, waybills, scans }, manifestId, kind);
+      const started = Date.now();
+      const rows =
+        format === 'csv'
+          ? await writeExportCsv(res, kind, pages)
+          : await writeExportXlsx(res, kind, pages);
+      req.log.info({ manifestId, kind, format, rows, ms: Date.now() - started }, 'export written');
+    }),
+  );
+
+  router.use((_req: Request, res: Response) =>
+    sendApiError(res, 'API_ERR_BAD_REQUEST', 'Unknown /api endpoint.'),
+  );
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number; type?: string }).status;
+    if (status === 400 || status === 413) {
+      return sendApiError(res, 'API_ERR_BAD_REQUEST', 'The request body could not be read.');
+    }
+    req.log.error({ err }, 'api error');
+    if (res.headersSent) {
+      res.destroy(); // a half-written download must not look complete
+      return;
+    }
+    sendApiError(res, 'API_ERR_INTERNAL');
+  });
+
+  return {
+    router,
+    async start() {
+      uploads = await openUploadRegistry({ dir: join(deps.dataDir, 'uploads'), limits, log });
+      memory = await openMappingMemory(join(apiDir, 'mappings.json'), log);
+      await rm(reportDir, { recursive: true, force: true });
+    },
+    async close() {
+      await imports.close();
+      await uploads?.close();
+      uploads = null;
+    },
+  };
+}
