@@ -6,6 +6,10 @@ import { usePathname } from 'next/navigation';
 const TABS = [
   { href: '/admin/', label: 'Dashboard' },
   { href: '/admin/upload/', label: 'Upload manifest' },
+  { href: '/admin/printers/', label: 'Printers' },
+  { href: '/admin/templates/', label: 'Label templates' },
+  { href: '/admin/print-jobs/', label: 'Print jobs' },
+  { href: '/admin/links/', label: 'Short links' },
   { href: '/scan/', label: 'Scanner' },
 ];
 
