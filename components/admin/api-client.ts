@@ -1,70 +1,11 @@
 // The admin pages' calls to the sync server's `/api` (same origin, the session cookie): JSON
 // errors become ApiProblem, uploads go through XHR so the bar can show bytes sent.
-import type {
-  ColumnMapping,
-  HeaderDetection,
-  MappingSuggestion,
-} from '@/lib/core/manifest-columns';
+import type { ColumnMapping } from '@/lib/core/manifest-columns';
+import type { ImportStatus, UploadPreview } from '@/lib/schema/manifest-api';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export interface UploadPreview {
-  uploadId: string;
-  fileName: string;
-  bytes: number;
-  sheets: { name: string; rows: number; hidden: boolean }[];
-  sheet: string;
-  rows: { rowNumber: number; cells: string[] }[];
-  columnCount: number;
-  header: HeaderDetection | null;
-  suggestion: MappingSuggestion | null;
-  fingerprint: string | null;
-  remembered: { mapping: ColumnMapping; savedAt: string; savedBy: string } | null;
-}
-
-export interface ImportIssue {
-  row: number;
-  column?: number;
-  code: string;
-  severity: 'error' | 'warning';
-  value?: string;
-  firstRow?: number;
-  detail?: string;
-}
-
-export interface ImportStatus {
-  id: string;
-  manifestId: string;
-  name: string;
-  uploadId: string;
-  fileName: string;
-  user: string;
-  mode: 'good-rows' | 'refuse';
-  startedAt: string;
-  finishedAt: string | null;
-  state: 'running' | 'done' | 'failed';
-  phase: string;
-  bytesRead: number;
-  totalBytes: number;
-  rowsRead: number;
-  totalRows: number;
-  waybillsWritten: number;
-  error: { code: string; reason: string } | null;
-  report: {
-    sheet: string;
-    headerRow: number;
-    rowsRead: number;
-    blankRows: number;
-    valid: number;
-    imported: number;
-    skipped: number;
-    counts: Record<string, number>;
-    hasErrors: boolean;
-    truncated: boolean;
-    issueCount: number;
-    issues: ImportIssue[];
-  } | null;
-}
+export type { ImportStatus, UploadPreview } from '@/lib/schema/manifest-api';
 
 /** A refused call: the server's code and reason (or a network problem). */
 export class ApiProblem extends Error {

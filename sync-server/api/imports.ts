@@ -13,6 +13,7 @@ import type {
   ManifestWriter,
   ValidationReport,
 } from '../import';
+import type { ImportStatus } from '@/lib/schema/manifest-api';
 import type { Upload } from './uploads';
 
 export type ImportState = 'running' | 'done' | 'failed';
@@ -45,7 +46,7 @@ const KEEP_JOBS = 50;
 const REPORT_ISSUES_SHOWN = 50;
 
 /** The wire form of a job (no controller; the report cut to its first issues). */
-export function importStatusOf(job: ImportJob) {
+export function importStatusOf(job: ImportJob): ImportStatus {
   const { controller: _controller, report, headers: _headers, ...rest } = job;
   return {
     ...rest,
@@ -67,7 +68,6 @@ export function importStatusOf(job: ImportJob) {
       : null,
   };
 }
-export type ImportStatus = ReturnType<typeof importStatusOf>;
 
 export interface StartImport {
   upload: Upload;

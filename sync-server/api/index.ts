@@ -1,6 +1,7 @@
 // `/api`: manifest upload → preview → import (background, with progress and a row report) and
 // exports. Same session as `/db`; admins and supervisors only; JSON errors `{ error, reason, code }`.
 import { createReadStream } from 'node:fs';
+import type { UploadPreview } from '@/lib/schema/manifest-api';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import express from 'express';
@@ -99,7 +100,11 @@ export function createApi(deps: ApiDeps): Api {
     return { uploads, memory, store };
   };
 
-  const previewBody = (upload: Upload, preview: ManifestPreview, mem: MappingMemory) => ({
+  const previewBody = (
+    upload: Upload,
+    preview: ManifestPreview,
+    mem: MappingMemory,
+  ): UploadPreview => ({
     uploadId: upload.id,
     fileName: upload.fileName,
     bytes: upload.bytes,
