@@ -14,6 +14,9 @@ import { probeSyncServer } from './sync/session-probe';
 async function main(): Promise<void> {
   const config = bridgeConfigFromEnv(process.env);
   const log = pino({ name: 'print-bridge', level: config.logLevel });
+  // PouchDB's replication leaves a few internal promises unhandled when the server drops mid-batch;
+  // replication retries on its own, so log them instead of ending the bridge (Node's default).
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   const now = () => new Date();
   const dataDir = resolve(dataDirOf(config));
   let replication: Replication | undefined;
