@@ -14,6 +14,9 @@ import { listenForWedgeOnWindow } from '@/lib/platform/wedge-listener';
 import type { ScanSource } from '@/lib/schema/scan';
 import { useDockhand } from './dockhand-provider';
 import ManifestPicker from './manifest-picker';
+// Printing (issue 5): the print panel and the last accepted scan it prints for.
+import type { LastScan } from './print/print-label-panel';
+import PrintLabelPanel from './print/print-label-panel';
 import MissingList from './missing-list';
 import type { Flash } from './result-flash';
 import ResultFlash from './result-flash';
@@ -54,6 +57,7 @@ export default function ScanScreen() {
   const [flash, setFlash] = useState<Flash | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
   const [cameraOpen, setCameraOpen] = useState(false);
+  const [lastScan, setLastScan] = useState<LastScan | null>(null); // printing (issue 5)
   const feedback = useRef<FeedbackOutput | null>(null);
   const seq = useRef(0);
 
@@ -111,6 +115,16 @@ export default function ScanScreen() {
       const result = attempt.classification.result;
       setFlash({ seq: seq.current, result, feedback: answer, code: code.value });
       setMessage({ kind: 'ok', text: `${answer.headline}: ${answer.detail ?? code.value}` });
+      // Printing (issue 5): the panel prints this waybill on request or by the auto-print rule.
+      setLastScan({
+        seq: seq.current,
+        number: code.value,
+        manifestId,
+        manifestName: manifest?.name ?? '',
+        result,
+        scannedAt: attempt.scan.scannedAt,
+        user: attempt.scan.user,
+      });
       attempt.written.catch((error: unknown) => {
         console.error('[dockhand] could not save scan', error);
         setMessage({
@@ -221,6 +235,8 @@ export default function ScanScreen() {
           onClose={() => setCameraOpen(false)}
         />
       )}
+      {/* Printing (issue 5) */}
+      <PrintLabelPanel last={lastScan} manifestId={manifestId} />
       {manifest && dockhand && desk && (
         <MissingList desk={dockhand.desk} manifestId={manifest.id} version={desk.version} />
       )}

@@ -2,17 +2,34 @@
 import type { RxCollection, RxDatabase, RxStorage } from 'rxdb';
 import { addRxPlugin, createRxDatabase } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import type { Link } from '../schema/link';
 import type { Manifest } from '../schema/manifest';
+import type { PrintJob } from '../schema/print-job';
+import type { Printer } from '../schema/printer';
 import type { Scan } from '../schema/scan';
+import type { Template } from '../schema/template';
 import type { Waybill } from '../schema/waybill';
 import type { ScanReceipt } from './schemas';
-import { manifestRxSchema, scanReceiptRxSchema, scanRxSchema, waybillRxSchema } from './schemas';
+import {
+  linkRxSchema,
+  manifestRxSchema,
+  printerRxSchema,
+  printJobRxSchema,
+  scanReceiptRxSchema,
+  scanRxSchema,
+  templateRxSchema,
+  waybillRxSchema,
+} from './schemas';
 
 export interface DockhandCollections {
   scans: RxCollection<Scan>;
   manifests: RxCollection<Manifest>;
   waybills: RxCollection<Waybill>;
   scan_receipts: RxCollection<ScanReceipt>;
+  links: RxCollection<Link>;
+  printers: RxCollection<Printer>;
+  templates: RxCollection<Template>;
+  print_jobs: RxCollection<PrintJob>;
 }
 
 export type DockhandDatabase = RxDatabase<DockhandCollections>;
@@ -48,6 +65,10 @@ export async function createDockhandDatabase(
     manifests: { schema: manifestRxSchema },
     waybills: { schema: waybillRxSchema },
     scan_receipts: { schema: scanReceiptRxSchema },
+    links: { schema: linkRxSchema },
+    printers: { schema: printerRxSchema },
+    templates: { schema: templateRxSchema },
+    print_jobs: { schema: printJobRxSchema },
   });
   return db;
 }

@@ -15,6 +15,7 @@ function depsWith(fetchFn: typeof fetch, overrides: Partial<SyncFetchDeps> = {})
     fetch: fetchFn,
     whenAllowed: () => Promise.resolve(),
     onUnauthorized: vi.fn(),
+    onForbidden: vi.fn(),
     onReached: vi.fn(),
     onUnreachable: vi.fn(),
     onSuccess: vi.fn(),
@@ -93,6 +94,15 @@ describe('createSyncFetch', () => {
     const response = await pending;
     expect(response.status).toBe(200);
     expect(fetchFn).toHaveBeenCalledTimes(2);
+  });
+
+  it('a 403 (logged in, not allowed) fails that request only and never closes the gate', async () => {
+    const fetchFn = vi.fn().mockResolvedValueOnce(json({ error: 'forbidden' }, 403));
+    const { deps } = depsWith(fetchFn as typeof fetch);
+    const response = await createSyncFetch(deps)('http://x/db/links/_bulk_docs');
+    expect(response.status).toBe(403);
+    expect(deps.onForbidden).toHaveBeenCalledWith('http://x/db/links/_bulk_docs');
+    expect(deps.onUnauthorized).not.toHaveBeenCalled();
   });
 
   it('reports an unreachable server and rethrows', async () => {

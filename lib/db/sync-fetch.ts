@@ -7,8 +7,13 @@ export interface SyncFetchDeps {
   fetch: typeof fetch;
   /** Resolves when requests may go out (session active or not yet known). */
   whenAllowed(): Promise<void>;
-  /** The server answered 401/403: close the gate (synchronously) before we wait on it again. */
+  /** The server answered 401 (no valid session): close the gate before we wait on it again. */
   onUnauthorized(status: number): void;
+  /**
+   * The server answered 403: logged in, but this account may not do that. Logging in again
+   * would not help, so the gate stays open and only that replication fails (and retries).
+   */
+  onForbidden(url: string): void;
   onReached(): void;
   onUnreachable(error: unknown): void;
   /** A 2xx answer to a replication request. */
@@ -95,9 +100,13 @@ export function createSyncFetch(deps: SyncFetchDeps): typeof fetch {
         throw error;
       }
       deps.onReached();
-      if (response.status === 401 || response.status === 403) {
+      if (response.status === 401) {
         deps.onUnauthorized(response.status);
         continue; // held at the gate until the person logs in again, then retried
+      }
+      if (response.status === 403) {
+        deps.onForbidden(url);
+        return response;
       }
       if (response.status >= 500) {
         deps.onServerError(response.status, url);

@@ -1,5 +1,5 @@
-// Background replication with the sync server: push and pull `scans`, pull `manifests` and
-// `waybills`.
+// Background replication with the sync server: push and pull `scans` and `print_jobs`, pull
+// `manifests` and `waybills` (long-polls), and poll `printers` and `templates`.
 //
 // Scans are pulled so a device can say "already scanned by bo at 08:15" for other devices' scans.
 // The pull is read-only for them: the server's validate_doc_update refuses any write of a scan whose
@@ -10,8 +10,11 @@
 // need the checkpoint reset whenever a manifest opens — not worth it while scans are ~300 bytes.
 //
 // Connections (browsers allow 6 HTTP/1.1 connections per origin; a live pull holds one):
-//   3 held long-polls (manifests, waybills, scans) + 1 short push request at a time (scans)
-//   + the occasional /db/_session or /api call = at most 5. HTTP/2 behind a TLS proxy lifts it.
+//   4 held long-polls (manifests, waybills, scans, print_jobs — job state must show live),
+//   5 on an admin's or supervisor's device (links), + short requests sharing the rest: pushes,
+//   the 30 s polls of printers and templates (lib/db/print-sync.ts; they change rarely, so they hold nothing between polls),
+//   /db/_session and /api calls. A burst beyond 6 queues for a moment in the browser; it cannot
+//   starve because no more than 4 are ever held. HTTP/2 behind a TLS proxy lifts it.
 // Leadership: `waitForLeadership: true` everywhere, so only ONE tab of this origin replicates.
 // Tabs share one IndexedDB (multiInstance), so other tabs see the same data and the same true
 // pending count; they just do not hold HTTP connections of their own.
@@ -26,9 +29,12 @@ import type { KeyValueStore } from '../platform/key-value';
 import type { OnlineTracker } from '../platform/online';
 import type { SessionState } from '../platform/session-state';
 import type { ReadableStore } from '../platform/small-store';
+import type { Link } from '../schema/link';
+import type { PrintJob } from '../schema/print-job';
 import type { Scan } from '../schema/scan';
 import { writableStore } from '../platform/small-store';
 import type { DockhandDatabase } from './database';
+import { hideDesignDoc, printJobsFetch, replicatePolledPull } from './print-sync';
 import { createSyncFetch } from './sync-fetch';
 
 const LAST_SYNC_KEY = 'dockhand.lastSyncAt';
@@ -104,9 +110,13 @@ export function startDockhandSync(db: DockhandDatabase, deps: SyncDeps): Dockhan
     fetch: deps.fetch,
     scansPath: '/db/scans/',
     whenAllowed: () => deps.session.whenSyncAllowed(),
-    onUnauthorized: (status) => {
+    onUnauthorized: () => {
       deps.session.markExpired();
-      patch({ lastError: status === 403 ? 'SYNC_ERR_FORBIDDEN' : 'SYNC_ERR_UNAUTHORIZED' });
+      patch({ lastError: 'SYNC_ERR_UNAUTHORIZED' });
+    },
+    onForbidden: (url) => {
+      console.error('[dockhand] the server forbade a sync request for this account', url);
+      fail('SYNC_ERR_FORBIDDEN');
     },
     onReached: () => deps.online.reportReached(),
     onUnreachable: (error) => {
@@ -180,7 +190,58 @@ export function startDockhandSync(db: DockhandDatabase, deps: SyncDeps): Dockhan
         url: url('waybills'),
         pull: { batchSize: 500, heartbeat: 30_000 },
       }) as unknown as RxReplicationState<unknown, unknown>,
+      // Jobs made on this device go out; every job's state comes back (the bridge writes it).
+      replicateCouchDB({
+        ...common,
+        replicationIdentifier: `dockhand-print-jobs-${url('print_jobs')}`,
+        fetch: printJobsFetch(syncFetch, (rows) => {
+          console.error('[dockhand] server refused print job changes', rows);
+          fail('SYNC_ERR_REFUSED');
+        }),
+        collection: db.print_jobs,
+        url: url('print_jobs'),
+        push: { batchSize: 50 },
+        pull: {
+          batchSize: 200,
+          heartbeat: 30_000,
+          modifier: (doc: PrintJob & { _deleted: boolean }) => hideDesignDoc(doc),
+        },
+      }) as unknown as RxReplicationState<unknown, unknown>,
+      replicatePolledPull({
+        collection: db.printers,
+        url: url('printers'),
+        fetch: syncFetch,
+        replicationIdentifier: `dockhand-printers-poll-${url('printers')}`,
+        retryTime: common.retryTime,
+      }) as unknown as RxReplicationState<unknown, unknown>,
+      replicatePolledPull({
+        collection: db.templates,
+        url: url('templates'),
+        fetch: syncFetch,
+        replicationIdentifier: `dockhand-templates-poll-${url('templates')}`,
+        retryTime: common.retryTime,
+      }) as unknown as RxReplicationState<unknown, unknown>,
     );
+    // Short links are edited by admins and supervisors only: their devices replicate them both
+    // ways in ONE replication (a separate push would echo pulled links back); a scanner's device
+    // never needs them, which keeps its held connections at 4.
+    const roles = deps.session.get().roles;
+    if (roles.some((role) => role === 'admin' || role === 'supervisor' || role === '_admin')) {
+      replications.push(
+        replicateCouchDB({
+          ...common,
+          replicationIdentifier: `dockhand-links-${url('links')}`,
+          collection: db.links,
+          url: url('links'),
+          push: { batchSize: 50 },
+          pull: {
+            batchSize: 200,
+            heartbeat: 30_000,
+            modifier: (doc: Link & { _deleted: boolean }) => hideDesignDoc(doc),
+          },
+        }) as unknown as RxReplicationState<unknown, unknown>,
+      );
+    }
     patch({ started: true });
     db.waitForLeadership()
       .then(() => patch({ leader: true }))
