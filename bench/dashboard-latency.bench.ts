@@ -99,7 +99,12 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// Exit explicitly: a replication socket left half-open by the closed browser can keep the
+// event loop alive after every figure is printed.
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
