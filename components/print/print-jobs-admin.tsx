@@ -8,6 +8,7 @@ import { useDockhand } from '../dockhand-provider';
 import { useObservable, useStore } from '../use-store';
 import PrintJobList from './print-job-list';
 import { usePrintDesk } from './use-print-desk';
+import StatusMessage, { type StatusNote } from './status-message';
 
 const JOB_LIMIT = 300;
 const BULK_LIMIT = 2_000; // one press makes at most this many jobs
@@ -31,7 +32,7 @@ export default function PrintJobsAdmin() {
   const [printerId, setPrinterId] = useState('');
   const [templateId, setTemplateId] = useState('');
   const [copies, setCopies] = useState('1');
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<StatusNote | null>(null);
 
   const manifests = deskSnapshot?.manifests ?? [];
   const manifest = manifests.find((m) => m.id === manifestId) ?? manifests[0] ?? null;
@@ -196,15 +197,7 @@ export default function PrintJobsAdmin() {
             </button>
           </form>
         )}
-        {message && (
-          <p
-            role="status"
-            data-testid="bulk-message"
-            className={message.kind === 'ok' ? 'text-emerald-300' : 'text-red-300'}
-          >
-            {message.text}
-          </p>
-        )}
+        <StatusMessage note={message} testId="bulk-message" />
       </div>
       <div className="flex flex-wrap gap-2" role="group" aria-label="Filter by state">
         {(['all', ...PRINT_JOB_STATES] as const).map((state) => (

@@ -11,6 +11,7 @@ import { useObservable } from '../use-store';
 import PrintJobList from './print-job-list';
 import PrinterStatusBadge from './printer-status-badge';
 import { usePrintDesk } from './use-print-desk';
+import StatusMessage, { type StatusNote } from './status-message';
 
 export interface LastScan {
   /** Bumped for every accepted scan. */
@@ -78,7 +79,7 @@ export default function PrintLabelPanel({
     store?.setItem(key, value);
     setVersion((v) => v + 1);
   };
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<StatusNote | null>(null);
 
   const printer =
     printers?.find((p) => p.id === store?.getItem(PRINTER_KEY)) ?? printers?.[0] ?? null;
@@ -201,15 +202,7 @@ export default function PrintLabelPanel({
           </div>
         </>
       )}
-      {message && (
-        <p
-          role="status"
-          data-testid="print-message"
-          className={message.kind === 'ok' ? 'text-emerald-300' : 'text-red-300'}
-        >
-          {message.text}
-        </p>
-      )}
+      <StatusMessage note={message} testId="print-message" />
       {desk && jobs && jobs.length > 0 && (
         <details open className="flex flex-col gap-2">
           <summary className="cursor-pointer text-slate-300">My recent labels</summary>

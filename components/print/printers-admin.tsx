@@ -7,6 +7,7 @@ import type { Printer } from '@/lib/schema/printer';
 import { removeOnServer, saveOnServer } from '@/lib/db/print-desk';
 import PrinterStatusBadge from './printer-status-badge';
 import { isAdmin, usePrintDesk } from './use-print-desk';
+import StatusMessage, { type StatusNote } from './status-message';
 
 interface Draft {
   id: string | null;
@@ -101,7 +102,7 @@ export default function PrintersAdmin() {
   const { desk, roles, reSync } = usePrintDesk();
   const printers = useObservable(desk?.printers$, null);
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<StatusNote | null>(null);
   const [saving, setSaving] = useState(false);
   const admin = isAdmin(roles);
 
@@ -150,15 +151,7 @@ export default function PrintersAdmin() {
         )}
       </div>
       {!admin && <p className="text-slate-400">Only admins add or change printers.</p>}
-      {message && (
-        <p
-          role="status"
-          data-testid="printer-message"
-          className={message.kind === 'ok' ? 'text-emerald-300' : 'text-red-300'}
-        >
-          {message.text}
-        </p>
-      )}
+      <StatusMessage note={message} testId="printer-message" />
       {draft && (
         <form
           data-testid="printer-form"

@@ -10,6 +10,7 @@ import type { Template } from '@/lib/schema/template';
 import { useObservable } from '../use-store';
 import { isAdmin, usePrintDesk } from './use-print-desk';
 import ZplPreview from './zpl-preview';
+import StatusMessage, { type StatusNote } from './status-message';
 
 interface Draft {
   id: string | null;
@@ -55,7 +56,7 @@ export default function TemplatesAdmin() {
   const { desk, user, roles, reSync } = usePrintDesk();
   const templates = useObservable(desk?.templates$, null);
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<StatusNote | null>(null);
   const admin = isAdmin(roles);
 
   const check = draft ? checkZplTemplate(draft.zpl) : null;
@@ -143,15 +144,7 @@ export default function TemplatesAdmin() {
         )}
       </div>
       {!admin && <p className="text-slate-400">Only admins change templates.</p>}
-      {message && (
-        <p
-          role="status"
-          data-testid="template-message"
-          className={message.kind === 'ok' ? 'text-emerald-300' : 'text-red-300'}
-        >
-          {message.text}
-        </p>
-      )}
+      <StatusMessage note={message} testId="template-message" />
       {draft && (
         <form
           data-testid="template-form"
