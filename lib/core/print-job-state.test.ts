@@ -74,10 +74,10 @@ describe('nextJobState', () => {
       { state: 'failed', attempt: 3 },
     ],
     [
-      'restart before the first byte: queued again, attempt kept',
+      'restart before the first byte: queued again, attempt kept, series budget given back',
       printing,
       { type: 'interrupted' },
-      { state: 'queued', attempt: 1 },
+      { state: 'queued', attempt: 1, seriesAttempt: 0 },
     ],
     [
       'restart after the first byte: unknown',

@@ -125,8 +125,18 @@ export function nextJobState(
         const error: PrintJobError = { ...INTERRUPTED, at, bytesMayHaveReachedPrinter: true };
         return { ok: true, job: { ...base, state: 'unknown', error } };
       }
-      // Nothing was sent: the attempt is given back, but its count stays (attempts only grow).
-      return { ok: true, job: { ...base, state: 'queued', sendStarted: false } };
+      // Nothing was sent, so the printer did not fail this attempt: it is given back to the
+      // series budget (else a bridge restarting in a loop would fail the job), while the total
+      // count stays (attempts only grow).
+      return {
+        ok: true,
+        job: {
+          ...base,
+          state: 'queued',
+          sendStarted: false,
+          seriesAttempt: Math.max(0, job.seriesAttempt - 1),
+        },
+      };
     case 'reprint': {
       if (!event.by) return fail('person-required');
       if (job.state !== 'failed' && job.state !== 'unknown' && job.state !== 'done') {
