@@ -69,6 +69,10 @@ async function logIn(port: number, password: string): Promise<number> {
   return response.status;
 }
 
+// The bridge logs in, replicates and probes its printers after the banner; on a busy 2-core
+// machine that takes seconds (expect.poll's default gives up after one).
+const BRIDGE_WAIT = { timeout: 30_000, interval: 250 };
+
 describe('npm start', () => {
   it('first start prints the admin password once; the bridge connects; a restart keeps both', async () => {
     const [port, bridgePort] = [await freePort(), await freePort()];
@@ -77,7 +81,9 @@ describe('npm start', () => {
     expect(password, first).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(await logIn(port, password!)).toBe(200);
     expect(await logIn(port, 'wrong-password-123')).toBe(401);
-    await expect.poll(() => bridgeHealth(bridgePort).then((h) => h.sync.ok)).toBe(true);
+    await expect
+      .poll(() => bridgeHealth(bridgePort).then((h) => h.sync.ok), BRIDGE_WAIT)
+      .toBe(true);
     const bridgeFile = fs.statSync(path.join(dataDir, 'bridge-local.json'));
     expect(bridgeFile.mode & 0o077).toBe(0);
     expect(await stop(running)).toBe(0);
@@ -86,7 +92,7 @@ describe('npm start', () => {
     expect(second).not.toContain(password);
     expect(second).toMatch(/with your admin password/);
     expect(await logIn(port, password!)).toBe(200);
-    await expect.poll(() => bridgeHealth(bridgePort).then((h) => h.status)).toBe('ok');
+    await expect.poll(() => bridgeHealth(bridgePort).then((h) => h.status), BRIDGE_WAIT).toBe('ok');
     expect(await stop(running)).toBe(0);
     running = undefined;
   });
