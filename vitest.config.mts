@@ -26,6 +26,8 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // Real servers answer in seconds, not milliseconds, on a busy 2-core machine.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
       {
@@ -37,6 +39,7 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
     ],
