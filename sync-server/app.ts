@@ -127,6 +127,7 @@ export function createSyncServer(
         upstream: store.upstream,
         maxBodyBytes: config.maxBodyBytes,
         loginLimit: deps.loginLimit ?? DEFAULT_LOGIN_LIMIT,
+        linkCreateLimit: config.linkCreateLimit,
         log,
       });
 

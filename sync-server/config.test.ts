@@ -18,6 +18,7 @@ describe('configFromEnv', () => {
       trustProxy: false,
       redirectRatePerMinute: 600,
       visitFlushMs: 2_000,
+      linkCreateLimit: { burst: 500, refillPerMinute: 60 },
     });
   });
 
@@ -31,8 +32,11 @@ describe('configFromEnv', () => {
       DOCKHAND_SESSION_TIMEOUT_S: '600',
       DOCKHAND_LOG_LEVEL: 'debug',
       DOCKHAND_TRUST_PROXY: 'true',
+      DOCKHAND_LINK_CREATE_BURST: '50',
+      DOCKHAND_LINK_CREATE_PER_MIN: '6',
     });
     expect(config).toMatchObject({
+      linkCreateLimit: { burst: 50, refillPerMinute: 6 },
       host: '0.0.0.0',
       port: 9000,
       adminPassword: 'twelve-chars',

@@ -1,6 +1,7 @@
 // Sync-server configuration: every DOCKHAND_* variable, checked once at start-up (STYLE.md).
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_LINK_CREATE_LIMIT, type LinkCreateLimitOptions } from './guard/link-create-limit';
 
 const MIB = 1024 * 1024;
 
@@ -50,6 +51,11 @@ const envSchema = z.object({
   // Short links: visits per client per minute on /r/, and how often visit counts are written.
   DOCKHAND_REDIRECT_RATE_PER_MIN: intFrom(1, 10_000_000).default(600),
   DOCKHAND_VISIT_FLUSH_MS: intFrom(100, 600_000).default(2_000),
+  // New short links per user: at once (a bulk CSV import), then per minute once spent.
+  DOCKHAND_LINK_CREATE_BURST: intFrom(1, 1_000_000).default(DEFAULT_LINK_CREATE_LIMIT.burst),
+  DOCKHAND_LINK_CREATE_PER_MIN: intFrom(1, 1_000_000).default(
+    DEFAULT_LINK_CREATE_LIMIT.refillPerMinute,
+  ),
 });
 
 export interface SyncServerConfig {
@@ -66,6 +72,7 @@ export interface SyncServerConfig {
   trustProxy: boolean;
   redirectRatePerMinute: number;
   visitFlushMs: number;
+  linkCreateLimit: LinkCreateLimitOptions;
 }
 
 export class ConfigError extends Error {
@@ -101,5 +108,9 @@ export function configFromEnv(env: Record<string, string | undefined>): SyncServ
     trustProxy: e.DOCKHAND_TRUST_PROXY,
     redirectRatePerMinute: e.DOCKHAND_REDIRECT_RATE_PER_MIN,
     visitFlushMs: e.DOCKHAND_VISIT_FLUSH_MS,
+    linkCreateLimit: {
+      burst: e.DOCKHAND_LINK_CREATE_BURST,
+      refillPerMinute: e.DOCKHAND_LINK_CREATE_PER_MIN,
+    },
   };
 }

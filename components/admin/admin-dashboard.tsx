@@ -6,6 +6,7 @@ import { useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } 
 import type { Dashboard, DashboardSnapshot, ManifestSummary, WaybillFilter } from '@/lib/db';
 import { percentOf } from '@/lib/core/dashboard-stats';
 import { useDockhand } from '../dockhand-provider';
+import ManifestPrint from '../print/manifest-print';
 import { exportUrl } from './api-client';
 import ProgressBar from './progress-bar';
 import ScansChart from './scans-chart';
@@ -21,6 +22,7 @@ const EMPTY: DashboardSnapshot = {
   updatedAt: null,
 };
 const noSubscribe = () => () => undefined;
+const PRINT_LIMIT = 2_000; // missing waybills printed per press at most
 
 function useDashboard(): Dashboard | null {
   const { dockhand } = useDockhand();
@@ -132,10 +134,15 @@ function WaybillSearch({
   dashboard,
   manifest,
   version,
+  selected,
+  onToggle,
 }: {
   dashboard: Dashboard;
   manifest: ManifestSummary;
   version: number;
+  /** Waybill numbers ticked for printing. */
+  selected: ReadonlySet<string>;
+  onToggle: (number: string, on: boolean) => void;
 }) {
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<WaybillFilter>('all');
@@ -179,7 +186,18 @@ function WaybillSearch({
               key={row.id}
               data-testid="waybill-row"
               data-scanned={row.scanned ? 'true' : 'false'}
+              data-number={row.number}
             >
+              <td className="pr-2">
+                <input
+                  type="checkbox"
+                  className="size-4"
+                  data-testid="waybill-select"
+                  aria-label={`Select ${row.number} for printing`}
+                  checked={selected.has(row.number)}
+                  onChange={(e) => onToggle(row.number, e.target.checked)}
+                />
+              </td>
               <td className="pr-3 font-mono">{row.number}</td>
               <td className="pr-3">{row.consignee}</td>
               <td className={row.scanned ? 'text-emerald-300' : 'text-amber-300'}>
@@ -201,10 +219,18 @@ export default function AdminDashboard() {
     () => EMPTY,
   );
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [ticked, setTicked] = useState<{ manifestId: string; numbers: ReadonlySet<string> }>({
+    manifestId: '',
+    numbers: new Set(),
+  });
   const selected =
     snap.manifests.find((m) => m.id === selectedId) ??
     snap.manifests.find((m) => m.status === 'open') ??
     null;
+
+  // Ticks belong to one manifest: choosing another starts with none.
+  const tickedHere: ReadonlySet<string> =
+    selected && ticked.manifestId === selected.id ? ticked.numbers : new Set();
 
   return (
     <div
@@ -286,7 +312,29 @@ export default function AdminDashboard() {
         >
           <h2 className="text-xl font-bold">{selected.name}</h2>
           <Exports manifestId={selected.id} />
-          <WaybillSearch dashboard={dashboard} manifest={selected} version={snap.version} />
+          <ManifestPrint
+            manifestId={selected.id}
+            manifestName={selected.name}
+            selected={[...tickedHere]}
+            missing={() =>
+              dashboard
+                .waybills(selected.id, 'missing', '', PRINT_LIMIT)
+                .rows.map((row) => row.number)
+            }
+            onPrinted={() => setTicked({ manifestId: selected.id, numbers: new Set() })}
+          />
+          <WaybillSearch
+            dashboard={dashboard}
+            manifest={selected}
+            version={snap.version}
+            selected={tickedHere}
+            onToggle={(number, on) => {
+              const next = new Set(tickedHere);
+              if (on) next.add(number);
+              else next.delete(number);
+              setTicked({ manifestId: selected.id, numbers: next });
+            }}
+          />
         </section>
       )}
     </div>

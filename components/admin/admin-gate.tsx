@@ -2,35 +2,20 @@
 // Admin pages for admins and supervisors only (the server enforces it anyway): others get a clear
 // page saying which role they need; nobody logged in goes to the login page and comes back.
 import Link from 'next/link';
-import { usePathname, useRouter } from 'next/navigation';
+import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { useEffect } from 'react';
 import { loginPathFor } from '@/lib/core/return-path';
 import { useDockhand } from '../dockhand-provider';
+import SignedInGate from '../signed-in-gate';
 import { useStore } from '../use-store';
 
 const ADMIN_ROLES = ['_admin', 'admin', 'supervisor'];
 
-export default function AdminGate({ children }: { children: ReactNode }) {
+function RoleCheck({ children }: { children: ReactNode }) {
   const { platform } = useDockhand();
   const session = useStore(platform?.session, null);
-  const router = useRouter();
   const path = usePathname() ?? '/admin/';
-  const known = session !== null && session.status !== 'unknown';
-  const loggedOut = known && (session.status === 'none' || !session.user);
-
-  useEffect(() => {
-    if (loggedOut) router.replace(loginPathFor(path));
-  }, [loggedOut, path, router]);
-
-  if (!session || (!known && !session.user) || loggedOut) {
-    return (
-      <p className="text-slate-400" data-testid="admin-checking">
-        Checking your session…
-      </p>
-    );
-  }
-  if (!session.roles.some((role) => ADMIN_ROLES.includes(role))) {
+  if (!session?.roles.some((role) => ADMIN_ROLES.includes(role))) {
     return (
       <section
         className="flex flex-col gap-3 rounded-xl border border-amber-500/40 bg-amber-950/30 p-6"
@@ -38,7 +23,7 @@ export default function AdminGate({ children }: { children: ReactNode }) {
       >
         <h1 className="text-2xl font-bold">You need the supervisor or admin role</h1>
         <p>
-          You are logged in as <strong>{session.user}</strong>, which may scan but not manage
+          You are logged in as <strong>{session?.user}</strong>, which may scan but not manage
           manifests. Ask an admin to give you the supervisor role, or log in as someone who has it.
         </p>
         <div className="flex gap-3">
@@ -53,4 +38,12 @@ export default function AdminGate({ children }: { children: ReactNode }) {
     );
   }
   return <>{children}</>;
+}
+
+export default function AdminGate({ children }: { children: ReactNode }) {
+  return (
+    <SignedInGate checkingTestId="admin-checking">
+      <RoleCheck>{children}</RoleCheck>
+    </SignedInGate>
+  );
 }

@@ -8,6 +8,8 @@ import {
   DEFAULT_QR,
   EC_LEVEL_NOTES,
   EC_LEVELS,
+  LINK_QR_LABEL_ZPL,
+  linkLabelSource,
   qrFileName,
   qrOptionsFrom,
 } from '@/lib/core/link-qr';
@@ -64,8 +66,8 @@ function PrintLabel({
   if (printers.length === 0 || !template)
     return (
       <p className="text-sm text-slate-400" data-testid="qr-print-unavailable">
-        To print a QR label, an admin adds a printer and a label template with a {'{{url}}'} field
-        (e.g. <code>^BQN,2,6^FDMA,{'{{url}}'}^FS</code>).
+        To print a QR label, an admin adds a printer and a label template with a {'{{url}}'} field,
+        e.g. <code data-testid="qr-label-template">{LINK_QR_LABEL_ZPL}</code>
       </p>
     );
   const print = async () => {
@@ -75,7 +77,7 @@ function PrintLabel({
       await desk.queueLabels({
         printer,
         template,
-        sources: [{ number: slug, typed: { url, slug, title, target } }],
+        sources: [linkLabelSource({ slug, url, title, target })],
         copies: 1,
         user,
       });

@@ -7,6 +7,7 @@ import type { LinkFields } from '@/lib/core/link-form';
 import { claimStatusOf, linkMatches, linkStateOf, shortUrlOf } from '@/lib/core/link-form';
 import type { VisitTotals } from '@/lib/core/visit-tally';
 import type { LinkStore } from '@/lib/db/links';
+import type { LinksHold } from '@/lib/db/links-sync';
 import type { Link } from '@/lib/schema/link';
 import { useDockhand } from '../dockhand-provider';
 import { useNow, useObservable, useStore } from '../use-store';
@@ -17,7 +18,6 @@ import LinkVisits from './link-visits';
 
 const noSubscribe = () => () => undefined;
 const originOf = () => window.location.origin;
-const EDITOR_ROLES = ['_admin', 'admin', 'supervisor'];
 const VISITS_REFRESH_MS = 5_000; // 5 s: the server flushes visit counts in batches anyway
 
 function CopyButton({ text }: { text: string }) {
@@ -39,6 +39,30 @@ function CopyButton({ text }: { text: string }) {
     >
       {copied ? 'Copied' : 'Copy'}
     </button>
+  );
+}
+
+/** Roles that create and edit links; the server's `links` writers (lib/schema/databases.ts). */
+const EDITOR_ROLES = ['_admin', 'admin', 'supervisor'];
+
+const STALE_HOLD_MS = 30_000; // 30 s: a held push retries as soon as its wait is over
+
+/** The server is holding this device's new links back: say so, with the time left. */
+function LinksHoldNotice({ hold }: { hold: LinksHold }) {
+  const now = useNow(1_000);
+  const leftMs = Date.parse(hold.until) - now.getTime();
+  const leftS = Math.max(0, Math.ceil(leftMs / 1_000));
+  // A hold long past its time was left by a tab that closed mid-wait: nothing is held now.
+  if (!(leftMs > -STALE_HOLD_MS)) return null;
+  return (
+    <p
+      className="rounded-xl border border-amber-500/50 bg-amber-950/40 p-3"
+      data-testid="links-held"
+      role="status"
+    >
+      {hold.reason} Your new links are kept on this device and sync by themselves
+      {leftS > 0 ? ` in ${leftS} s` : ' now'}.
+    </p>
   );
 }
 
@@ -80,6 +104,7 @@ function useVisits(enabled: boolean) {
 export default function LinksScreen() {
   const { dockhand, platform, dbError } = useDockhand();
   const session = useStore(platform?.session, null);
+  const sync = useStore(dockhand?.sync, null);
   const [store, setStore] = useState<LinkStore | null>(null);
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
@@ -137,8 +162,13 @@ export default function LinksScreen() {
   if (!store || !user) return <p className="text-slate-400">Opening links…</p>;
 
   return (
-    <div className="flex flex-col gap-6" data-testid="links-screen">
+    <div
+      className="flex flex-col gap-6"
+      data-testid="links-screen"
+      data-mode={canEdit ? 'edit' : 'view'}
+    >
       <h1 className="text-2xl font-bold">Short links and QR codes</h1>
+      {sync?.linksHold && <LinksHoldNotice hold={sync.linksHold} />}
       {lost.map((claim) => (
         <div
           key={claim.id}
@@ -165,8 +195,8 @@ export default function LinksScreen() {
       {canEdit ? (
         <LinkForm key="new" editing={null} owner={user} onSave={create} />
       ) : (
-        <p className="text-slate-400">
-          You can view links; supervisors and admins create and edit them.
+        <p className="text-slate-400" data-testid="links-read-only">
+          You can view links and their QR codes; supervisors and admins create and edit them.
         </p>
       )}
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">

@@ -2,6 +2,7 @@
 // Print jobs with their live state, what to do when one needs a person, and Reprint / Dismiss.
 import { useState } from 'react';
 import { jobAdvice, mayDecide } from '@/lib/core/print-advice';
+import { isRefusedByServer } from '@/lib/core/print-job-state';
 import type { Decision, PrintDesk } from '@/lib/db/print-desk';
 import type { PrintJob } from '@/lib/schema/print-job';
 import type { Printer } from '@/lib/schema/printer';
@@ -38,7 +39,7 @@ export default function PrintJobList({
         setMessage(
           result.ok
             ? decision === 'reprint'
-              ? `Reprint of ${job.values.waybill ?? job.id} queued.`
+              ? `${isRefusedByServer(job) ? 'Sent again:' : 'Reprint of'} ${job.values.waybill ?? job.id} queued.`
               : 'Job dismissed.'
             : (DECISION_ERRORS[result.error] ?? result.error),
         );
@@ -64,12 +65,14 @@ export default function PrintJobList({
           const may = mayDecide(job, user, roles);
           const canReprint = ['done', 'failed', 'unknown'].includes(job.state);
           const canDismiss = job.state === 'failed' || job.state === 'unknown';
+          const refused = isRefusedByServer(job);
           return (
             <li
               key={job.id}
               data-testid="print-job"
               data-job-id={job.id}
               data-state={job.state}
+              data-refused={refused ? 'true' : 'false'}
               data-waybill={job.values.waybill ?? ''}
               className="flex flex-col gap-1 rounded-xl border border-slate-700 bg-slate-900 p-3"
             >
@@ -88,7 +91,11 @@ export default function PrintJobList({
                   {job.series > 1 ? ` · reprint ${job.series - 1}` : ''}
                 </span>
               </div>
-              {advice.todo && <p className="text-sm text-amber-200">{advice.todo}</p>}
+              {advice.todo && (
+                <p className="text-sm text-amber-200" data-testid="print-job-todo">
+                  {advice.todo}
+                </p>
+              )}
               {may && (canReprint || canDismiss) && (
                 <div className="flex gap-2">
                   {canReprint && (
@@ -98,7 +105,7 @@ export default function PrintJobList({
                       onClick={() => decide(job, 'reprint')}
                       className="rounded-lg bg-slate-700 px-3 py-1 font-semibold"
                     >
-                      Reprint
+                      {refused ? 'Send again' : 'Reprint'}
                     </button>
                   )}
                   {canDismiss && (

@@ -56,22 +56,17 @@ export default function PrintJobsAdmin() {
     }
     if (numbers && numbers.length === 0)
       return setMessage({ kind: 'error', text: 'No waybills to print.' });
-    const waybills = await desk.waybillsOf(manifest.id, numbers);
-    const found = new Map(waybills.map((w) => [w.number, w]));
-    const wanted = (numbers ?? waybills.map((w) => w.number)).slice(0, BULK_LIMIT);
     try {
-      const made = await desk.queueLabels({
+      const { jobs: made, notOnManifest: unknown } = await desk.queueWaybillLabels({
+        manifestId: manifest.id,
+        manifestName: manifest.name,
+        numbers,
+        limit: BULK_LIMIT,
         printer,
         template,
         copies: Number(copies) || 1,
         user,
-        sources: wanted.map((number) => ({
-          number,
-          waybill: found.get(number) ?? null,
-          manifestName: manifest.name,
-        })),
       });
-      const unknown = wanted.filter((n) => !found.has(n)).length;
       setMessage({
         kind: 'ok',
         text: `${made.length} label${made.length === 1 ? '' : 's'} queued on ${printer.name}.${

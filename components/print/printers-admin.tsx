@@ -1,7 +1,7 @@
 'use client';
 // /admin/printers/: every site's printers with the live status their bridge writes, and (admins)
 // adding and editing them. Edits go to the server, which keeps the bridge's status.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useObservable } from '../use-store';
 import type { Printer } from '@/lib/schema/printer';
 import { removeOnServer, saveOnServer } from '@/lib/db/print-desk';
@@ -95,6 +95,8 @@ function printerOf(d: Draft): { ok: true; printer: Printer } | { ok: false; mess
   return { ok: true, printer: { ...base, driver: 'ipp', url: d.url.trim() } };
 }
 
+const STATUS_WATCH_MS = 5_000; // 5 s
+
 const input =
   'rounded-lg border border-slate-600 bg-slate-900 px-3 py-2 focus:border-sky-400 focus:outline-none';
 
@@ -105,6 +107,19 @@ export default function PrintersAdmin() {
   const [message, setMessage] = useState<StatusNote | null>(null);
   const [saving, setSaving] = useState(false);
   const admin = isAdmin(roles);
+
+  // Printers are polled every 30 s in the background; while someone watches this page, their
+  // status follows every few seconds (a printer switched off or back on shows here soon).
+  const reSyncRef = useRef(reSync);
+  useEffect(() => {
+    reSyncRef.current = reSync;
+  });
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === 'visible') reSyncRef.current();
+    }, STATUS_WATCH_MS);
+    return () => window.clearInterval(timer);
+  }, []);
 
   const set = (change: Partial<Draft>) => setDraft((d) => (d ? { ...d, ...change } : d));
   const save = async () => {

@@ -5,10 +5,12 @@ import { useState } from 'react';
 import { DEFAULT_TEMPLATES } from '@/lib/core/default-templates';
 import { templateErrorText } from '@/lib/core/print-advice';
 import { checkZplTemplate, zplFromTemplate } from '@/lib/core/zpl';
+import { barcodesOfTemplate } from '@/lib/core/zpl-barcodes';
 import { saveOnServer } from '@/lib/db/print-desk';
 import type { Template } from '@/lib/schema/template';
 import { useObservable } from '../use-store';
 import { isAdmin, usePrintDesk } from './use-print-desk';
+import BarcodePreviews from './barcode-previews';
 import ZplPreview from './zpl-preview';
 import StatusMessage, { type StatusNote } from './status-message';
 
@@ -65,6 +67,7 @@ export default function TemplatesAdmin() {
     draft && check?.ok
       ? zplFromTemplate(draft.zpl, Object.fromEntries(slots.map((s) => [s, draft.sample[s] ?? ''])))
       : null;
+  const barcodes = draft && check?.ok ? barcodesOfTemplate(draft.zpl, draft.sample) : [];
   const width = Number(draft?.labelWidthMm);
   const height = Number(draft?.labelHeightMm);
 
@@ -246,12 +249,15 @@ export default function TemplatesAdmin() {
               </button>
             </div>
           </div>
-          <ZplPreview
-            zpl={filled?.ok ? filled.zpl : null}
-            widthMm={width >= 10 ? width : 101.6}
-            heightMm={height >= 10 ? height : 152.4}
-            dpi={Number(draft.dpi)}
-          />
+          <div className="flex flex-col gap-4">
+            <ZplPreview
+              zpl={filled?.ok ? filled.zpl : null}
+              widthMm={width >= 10 ? width : 101.6}
+              heightMm={height >= 10 ? height : 152.4}
+              dpi={Number(draft.dpi)}
+            />
+            <BarcodePreviews barcodes={barcodes} />
+          </div>
         </form>
       )}
       {templates === null ? (

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { qrFileName, qrOptionsFrom } from './link-qr';
+import { labelValuesFrom } from './label-fields';
+import { LINK_QR_LABEL_ZPL, linkLabelSource, qrFileName, qrOptionsFrom } from './link-qr';
+import { checkZplTemplate, zplFromTemplate } from './zpl';
 
 describe('qrOptionsFrom', () => {
   it('always white background and padding, never a height', () => {
@@ -24,4 +26,23 @@ describe('qrOptionsFrom', () => {
     expect([options.scale, options.paddingwidth]).toEqual([scale, margin]);
   });
   it('file names', () => expect(qrFileName('dock-7', 'svg')).toBe('qr-dock-7.svg'));
+});
+
+describe('the QR label of a link', () => {
+  it('is a valid template with url and title slots', () => {
+    expect(checkZplTemplate(LINK_QR_LABEL_ZPL)).toEqual({ ok: true, slots: ['url', 'title'] });
+  });
+
+  it('fills the QR with the short URL and falls back to the slug for an untitled link', () => {
+    const source = linkLabelSource({
+      slug: 'dock-7',
+      url: 'http://127.0.0.1:8080/r/dock-7',
+      title: '',
+      target: 'https://example.com/',
+    });
+    const values = labelValuesFrom(['url', 'title'], source);
+    expect(values).toEqual({ url: 'http://127.0.0.1:8080/r/dock-7', title: 'dock-7' });
+    const filled = zplFromTemplate(LINK_QR_LABEL_ZPL, values);
+    expect(filled.ok && filled.zpl).toContain('^FH_^FDMA,http://127.0.0.1:8080/r/dock-7^FS');
+  });
 });

@@ -53,3 +53,29 @@ export function qrOptionsFrom(text: string, choice: QrChoice): QrRenderOptions {
 export function qrFileName(slug: string, ext: 'png' | 'svg'): string {
   return `qr-${slug.replace(/[^a-z0-9-]/g, '')}.${ext}`;
 }
+
+/**
+ * A ZPL label for a short link (2×2 in at 203 dpi): the QR of the short URL (`^BQN,2,<mag>` with
+ * `MA,` = error correction M, automatic mode) and the title below. The template an admin adds so
+ * the links screen can print QR labels; its `{{url}}` slot is what the screen fills.
+ * ZPL II Programming Guide: ^BQ (QR Code bar code), ^FH.
+ */
+export const LINK_QR_LABEL_ZPL = [
+  '^XA',
+  '^CI28',
+  '^PW406^LL406',
+  '^FO40,20^BQN,2,6^FDMA,{{url}}^FS',
+  '^FO20,360^A0N,28,28^FB366,1,0,C^FD{{title}}^FS',
+  '^XZ',
+].join('\n');
+
+/** What a link's label is filled from (lib/core/label-fields.ts `LabelSource`). */
+export function linkLabelSource(link: {
+  slug: string;
+  url: string;
+  title: string;
+  target: string;
+}): { number: string; typed: Record<string, string> } {
+  const { slug, url, title, target } = link;
+  return { number: slug, typed: { url, slug, title: title || slug, target } };
+}

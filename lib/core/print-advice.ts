@@ -2,6 +2,7 @@
 // what a person should do about it. Pure, so the admin pages and the scan page say the same.
 import type { PrintJob } from '../schema/print-job';
 import type { PrinterStatus } from '../schema/printer';
+import { PRINT_ERR_REFUSED } from './print-job-state';
 import type { ZplTemplateError } from './zpl';
 
 export type Tone = 'ok' | 'busy' | 'warn' | 'bad' | 'muted';
@@ -74,6 +75,13 @@ export function jobAdvice(
     case 'done':
       return { label: 'Printed', tone: 'ok' };
     case 'failed':
+      if (job.error?.code === PRINT_ERR_REFUSED) {
+        return {
+          label: 'Refused by the server',
+          tone: 'bad',
+          todo: `The server did not accept this job, so it was not printed: ${job.error.message} It is kept on this device. Ask an admin to check your account and the printer's site (or log in as the person who made it), then press Send again — or Dismiss it.`,
+        };
+      }
       return {
         label: 'Failed',
         tone: 'bad',

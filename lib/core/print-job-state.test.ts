@@ -4,8 +4,10 @@ import type { PrintJob } from '../schema/print-job';
 import {
   DEFAULT_RETRY_POLICY,
   type JobEvent,
+  isRefusedByServer,
   newPrintJob,
   nextJobState,
+  PRINT_ERR_REFUSED,
   retryDelayMs,
 } from './print-job-state';
 
@@ -191,7 +193,48 @@ const eventArb: fc.Arbitrary<JobEvent> = fc.oneof(
   }),
   fc.record({ type: fc.constant('reprint' as const), by: fc.constantFrom('ana', 'bo') }),
   fc.record({ type: fc.constant('dismiss' as const), by: fc.constantFrom('ana', 'bo') }),
+  fc.record({ type: fc.constant('refused' as const), reason: fc.constant('forbidden: no') }),
 );
+
+describe('a job the server refused', () => {
+  const reason = 'forbidden: createdBy must be your own name (bo).';
+  const refused = nextJobState(queued, { type: 'refused', reason }, later(500));
+  const refusedJob = refused.ok ? refused.job : queued;
+
+  it('becomes failed with the reason, nothing sent, values kept', () => {
+    expect(refused.ok).toBe(true);
+    expect(refusedJob).toMatchObject({
+      state: 'failed',
+      values: queued.values,
+      attempt: 0,
+      sendStarted: false,
+      error: { code: PRINT_ERR_REFUSED, message: reason, bytesMayHaveReachedPrinter: false },
+    });
+    expect(isRefusedByServer(refusedJob)).toBe(true);
+    expect(isRefusedByServer(queued)).toBe(false);
+  });
+
+  it('is sent again as the new job the server never held (no decision recorded)', () => {
+    const again = nextJobState(refusedJob, { type: 'reprint', by: 'ana' }, later(900));
+    expect(again.ok && again.job).toEqual({ ...queued, updatedAt: later(900).toISOString() });
+  });
+
+  it.each<[string, PrintJob]>([
+    ['a dismissed refused job stays dismissed', job({ state: 'dismissed' })],
+    ['a job the bridge already took is not a new job', job({ attempt: 2, state: 'queued' })],
+    ['a reprint is not a new job', job({ series: 2 })],
+  ])('%s', (_name, before) => {
+    expect(nextJobState(before, { type: 'refused', reason }, later(1))).toEqual({
+      ok: false,
+      error: 'invalid-transition',
+    });
+  });
+
+  it('can be dismissed like any failed job', () => {
+    const r = nextJobState(refusedJob, { type: 'dismiss', by: 'ana' }, later(1));
+    expect(r.ok && r.job.state).toBe('dismissed');
+  });
+});
 
 describe('nextJobState properties', () => {
   it('never requeues a job whose bytes may have been sent unless a person says so; attempts only grow', () => {

@@ -37,12 +37,25 @@ export type JobEvent =
   /** The attempt was cut short without a driver answer: bridge restart or shutdown. */
   | { type: 'interrupted' }
   | { type: 'reprint'; by: string }
-  | { type: 'dismiss'; by: string };
+  | { type: 'dismiss'; by: string }
+  /**
+   * The sync server refused the job when this device first sent it (validate_doc_update said
+   * forbidden): the server holds no copy, the device keeps it, and nothing retries it by itself.
+   */
+  | { type: 'refused'; reason: string };
 
 export type JobTransitionError =
   'invalid-transition' | 'not-due' | 'not-sending' | 'person-required';
 
 export type JobTransition = { ok: true; job: PrintJob } | { ok: false; error: JobTransitionError };
+
+/** The error code of a job the server refused to take (see the `refused` event). */
+export const PRINT_ERR_REFUSED = 'PRINT_ERR_REFUSED';
+
+/** A job the server never accepted: it lives on this device only. */
+export function isRefusedByServer(job: Pick<PrintJob, 'state' | 'error'>): boolean {
+  return job.state === 'failed' && job.error?.code === PRINT_ERR_REFUSED;
+}
 
 const INTERRUPTED: Pick<PrintJobError, 'code' | 'message'> = {
   code: 'PRINT_ERR_INTERRUPTED',
@@ -137,8 +150,50 @@ export function nextJobState(
           seriesAttempt: Math.max(0, job.seriesAttempt - 1),
         },
       };
+    case 'refused':
+      // Only a new job (never taken, never reprinted) becomes a refused one; the caller keeps any
+      // other refused change as it is (e.g. dismissing a refused job, which the server never held).
+      if (job.state !== 'queued' || job.attempt !== 0 || job.series !== 1) {
+        return fail('invalid-transition');
+      }
+      return {
+        ok: true,
+        job: {
+          ...base,
+          state: 'failed',
+          sendStarted: false,
+          error: {
+            code: PRINT_ERR_REFUSED,
+            message: event.reason.slice(0, 1000),
+            at,
+            bytesMayHaveReachedPrinter: false,
+          },
+        },
+      };
     case 'reprint': {
       if (!event.by) return fail('person-required');
+      if (isRefusedByServer(job)) {
+        // Sent again as the new job it still is to the server (which holds no copy of it):
+        // no attempts, errors or decisions, or the server's rules for a new job refuse it.
+        const {
+          error: _error,
+          notBefore: _notBefore,
+          doneAt: _doneAt,
+          decisions: _decisions,
+          ...rest
+        } = base;
+        return {
+          ok: true,
+          job: {
+            ...rest,
+            state: 'queued',
+            attempt: 0,
+            seriesAttempt: 0,
+            series: 1,
+            sendStarted: false,
+          },
+        };
+      }
       if (job.state !== 'failed' && job.state !== 'unknown' && job.state !== 'done') {
         return fail('invalid-transition');
       }

@@ -106,6 +106,21 @@ describe('print advice', () => {
     expect(jobAdvice({ state, attempt: 1 }).todo).toMatch(todo);
   });
 
+  it('a job the server refused says why, that it is kept, and what to do', () => {
+    const advice = jobAdvice({
+      state: 'failed',
+      attempt: 0,
+      error: {
+        code: 'PRINT_ERR_REFUSED',
+        message: 'createdBy must be your own name (bo).',
+        at: '2026-03-02T08:00:00.000Z',
+        bytesMayHaveReachedPrinter: false,
+      },
+    });
+    expect(advice.label).toBe('Refused by the server');
+    expect(advice.todo).toMatch(/own name \(bo\)\..*kept on this device.*Send again.*Dismiss/);
+  });
+
   it('template errors read as plain words with a position', () => {
     expect(templateErrorText('unclosed-field', 4)).toMatch(/\^FS.*character 5/);
   });

@@ -31,8 +31,24 @@ export interface PrintDesk {
   /** Jobs, newest first; only `createdBy` when given. */
   jobs$(options: { limit: number; createdBy?: string }): Observable<PrintJob[]>;
   job$(id: string): Observable<PrintJob | null>;
+  /** The jobs of `ids` that are on this device, in the order of `ids` (e.g. one bulk print). */
+  jobsOf$(ids: readonly string[]): Observable<PrintJob[]>;
   /** Writes queued jobs to the device database; they sync when they can. */
   queueLabels(order: LabelOrder): Promise<PrintJob[]>;
+  /**
+   * One label per number of a manifest (bulk print), filled from its waybill on this device; a
+   * number not on the manifest still prints with the number only (`notOnManifest` counts them).
+   */
+  queueWaybillLabels(
+    order: Omit<LabelOrder, 'sources'> & {
+      manifestId: string;
+      manifestName: string;
+      /** All of the manifest's waybills when absent. */
+      numbers?: readonly string[];
+      /** At most this many labels (the first numbers). */
+      limit: number;
+    },
+  ): Promise<{ jobs: PrintJob[]; notOnManifest: number }>;
   decide(
     id: string,
     decision: Decision,
@@ -69,6 +85,33 @@ export function openPrintDesk(db: DockhandDatabase, deviceId: string): PrintDesk
       return db.print_jobs
         .findOne(id)
         .$.pipe(map((doc) => (doc ? (doc.toJSON() as PrintJob) : null)));
+    },
+    jobsOf$(ids) {
+      const order = new Map(ids.map((id, i) => [id, i]));
+      return db.print_jobs
+        .find({ selector: { id: { $in: [...ids] } } })
+        .$.pipe(
+          map((docs) =>
+            docs
+              .map((d) => d.toJSON() as PrintJob)
+              .sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0)),
+          ),
+        );
+    },
+    async queueWaybillLabels({ manifestId, manifestName, numbers, limit, ...order }) {
+      const unique = numbers ? [...new Set(numbers)].slice(0, limit) : undefined;
+      const waybills = await this.waybillsOf(manifestId, unique);
+      const found = new Map(waybills.map((w) => [w.number, w]));
+      const wanted = unique ?? waybills.slice(0, limit).map((w) => w.number);
+      const jobs = await this.queueLabels({
+        ...order,
+        sources: wanted.map((number) => ({
+          number,
+          waybill: found.get(number) ?? null,
+          manifestName,
+        })),
+      });
+      return { jobs, notOnManifest: wanted.filter((n) => !found.has(n)).length };
     },
     async queueLabels(order) {
       const now = new Date();

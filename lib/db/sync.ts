@@ -1,5 +1,6 @@
 // Background replication with the sync server: push and pull `scans` and `print_jobs`, pull
-// `manifests` and `waybills` (long-polls), and poll `printers` and `templates`.
+// `manifests` and `waybills` (long-polls), poll `printers` and `templates`, and `links` both ways
+// on an editor's device or polled on a scanner's (lib/db/links-sync.ts).
 //
 // Scans are pulled so a device can say "already scanned by bo at 08:15" for other devices' scans.
 // The pull is read-only for them: the server's validate_doc_update refuses any write of a scan whose
@@ -12,7 +13,8 @@
 // Connections (browsers allow 6 HTTP/1.1 connections per origin; a live pull holds one):
 //   4 held long-polls (manifests, waybills, scans, print_jobs — job state must show live),
 //   5 on an admin's or supervisor's device (links), + short requests sharing the rest: pushes,
-//   the 30 s polls of printers and templates (lib/db/print-sync.ts; they change rarely, so they hold nothing between polls),
+//   the 30 s polls of printers, templates and (on a scanner's device) links (lib/db/print-sync.ts;
+//   they change rarely, so they hold nothing between polls),
 //   /db/_session and /api calls. A burst beyond 6 queues for a moment in the browser; it cannot
 //   starve because no more than 4 are ever held. HTTP/2 behind a TLS proxy lifts it.
 // Leadership: `waitForLeadership: true` everywhere, so only ONE tab of this origin replicates.
@@ -29,15 +31,31 @@ import type { KeyValueStore } from '../platform/key-value';
 import type { OnlineTracker } from '../platform/online';
 import type { SessionState } from '../platform/session-state';
 import type { ReadableStore } from '../platform/small-store';
-import type { Link } from '../schema/link';
 import type { PrintJob } from '../schema/print-job';
 import type { Scan } from '../schema/scan';
 import { writableStore } from '../platform/small-store';
 import type { DockhandDatabase } from './database';
+import type { LinksHold } from './links-sync';
+import { replicateLinks } from './links-sync';
 import { hideDesignDoc, printJobsFetch, replicatePolledPull } from './print-sync';
 import { createSyncFetch } from './sync-fetch';
 
 const LAST_SYNC_KEY = 'dockhand.lastSyncAt';
+const LINKS_HOLD_KEY = 'dockhand.linksHold';
+
+function readLinksHold(store: KeyValueStore): LinksHold | null {
+  const text = store.getItem(LINKS_HOLD_KEY);
+  if (!text) return null;
+  try {
+    const hold = JSON.parse(text) as Partial<LinksHold>;
+    return typeof hold.until === 'string' && typeof hold.reason === 'string'
+      ? { until: hold.until, reason: hold.reason }
+      : null;
+  } catch (error) {
+    console.warn('[dockhand] ignoring an unreadable links hold', error);
+    return null;
+  }
+}
 
 export interface SyncSnapshot {
   /** Replications have been created (someone has logged in on this device). */
@@ -50,6 +68,8 @@ export interface SyncSnapshot {
   lastErrorAt: string | null;
   /** ISO time of the last successful answer from the sync server (persisted, shared by tabs). */
   lastSyncAt: string | null;
+  /** The server is holding this device's new links back (rate limit); persisted, shared by tabs. */
+  linksHold: LinksHold | null;
 }
 
 export interface DockhandSync extends ReadableStore<SyncSnapshot> {
@@ -79,8 +99,14 @@ export function startDockhandSync(db: DockhandDatabase, deps: SyncDeps): Dockhan
     lastError: null,
     lastErrorAt: null,
     lastSyncAt: deps.store.getItem(LAST_SYNC_KEY),
+    linksHold: readLinksHold(deps.store),
   });
   const patch = (change: Partial<SyncSnapshot>) => state.update((s) => ({ ...s, ...change }));
+  const setLinksHold = (hold: LinksHold | null) => {
+    if (hold) deps.store.setItem(LINKS_HOLD_KEY, JSON.stringify(hold));
+    else deps.store.removeItem(LINKS_HOLD_KEY);
+    patch({ linksHold: hold });
+  };
   const replications: Array<RxReplicationState<unknown, unknown>> = [];
   const subscriptions: Subscription[] = [];
   const cleanups: Array<() => void> = [];
@@ -222,26 +248,25 @@ export function startDockhandSync(db: DockhandDatabase, deps: SyncDeps): Dockhan
         retryTime: common.retryTime,
       }) as unknown as RxReplicationState<unknown, unknown>,
     );
-    // Short links are edited by admins and supervisors only: their devices replicate them both
-    // ways in ONE replication (a separate push would echo pulled links back); a scanner's device
-    // never needs them, which keeps its held connections at 4.
-    const roles = deps.session.get().roles;
-    if (roles.some((role) => role === 'admin' || role === 'supervisor' || role === '_admin')) {
-      replications.push(
-        replicateCouchDB({
-          ...common,
-          replicationIdentifier: `dockhand-links-${url('links')}`,
-          collection: db.links,
-          url: url('links'),
-          push: { batchSize: 50 },
-          pull: {
-            batchSize: 200,
-            heartbeat: 30_000,
-            modifier: (doc: Link & { _deleted: boolean }) => hideDesignDoc(doc),
-          },
-        }) as unknown as RxReplicationState<unknown, unknown>,
-      );
-    }
+    // Short links: both ways on an editor's device (one replication: a separate push would echo
+    // pulled links back), a polled pull on a scanner's, which can view but not write them
+    // (lib/db/links-sync.ts); either way a scanner's device still holds only 4 connections.
+    replications.push(
+      replicateLinks({
+        collection: db.links,
+        url: url('links'),
+        roles: deps.session.get().roles,
+        fetch: syncFetch,
+        retryTime: common.retryTime,
+        hold: {
+          now: () => deps.now().getTime(),
+          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+          isStopped: () => stopped,
+          onHeld: (hold) => setLinksHold(hold),
+          onReleased: () => setLinksHold(null),
+        },
+      }),
+    );
     patch({ started: true });
     db.waitForLeadership()
       .then(() => patch({ leader: true }))
@@ -297,6 +322,7 @@ export function startDockhandSync(db: DockhandDatabase, deps: SyncDeps): Dockhan
       deps.onStorage((key) => {
         if (key === LAST_SYNC_KEY || key === null)
           patch({ lastSyncAt: deps.store.getItem(LAST_SYNC_KEY) });
+        if (key === LINKS_HOLD_KEY || key === null) patch({ linksHold: readLinksHold(deps.store) });
       }),
     );
   }

@@ -158,6 +158,19 @@ describe('other databases', () => {
     ['waybills', { _id: 'w1', manifestId: 'm', number: 'N1' }, sam, /may not write to waybills/],
     ['print_jobs', { _id: 'j1', _deleted: true }, sam, /Only admins may delete print jobs/],
     ['printers', { _id: 'p1', _deleted: true }, { name: 'pi', roles: ['bridge'] }, /Only admins/],
+    [
+      'links',
+      {
+        _id: 'dock-7',
+        target: 'https://example.com/',
+        enabled: true,
+        owner: 'sam',
+        createdAt: '2026-11-23T08:00:00.000Z',
+      },
+      sam,
+      /may not write to links/,
+    ],
+    ['links', { _id: 'dock-7', _deleted: true }, sam, /may not write to links/],
   ])('%s refuses %o', (db, doc, user, reason) => {
     const err = outcome(vduFor(db as (typeof DATABASES)[number]), doc, null, user) as {
       forbidden: string;

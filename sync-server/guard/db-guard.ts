@@ -2,17 +2,27 @@
 import express from 'express';
 import type { Request, Response, Router } from 'express';
 import type { Logger } from 'pino';
+import { SERVER_ADMIN_ROLE } from '@/lib/schema';
 import { sendSyncError } from '../errors';
 import { forwardToStore, sessionOf } from '../store/upstream-client';
 import type { StoreUpstream } from '../store/store';
 import { authorize, classifyRequest } from './route-access';
 import { createLoginLimiter } from './login-limit';
 import type { LoginLimitOptions } from './login-limit';
+import {
+  DEFAULT_LINK_CREATE_LIMIT,
+  createTokenBuckets,
+  newLinksIn,
+  sendTooManyLinks,
+} from './link-create-limit';
+import type { LinkCreateLimitOptions } from './link-create-limit';
 
 export interface DbGuardOptions {
   upstream: StoreUpstream;
   maxBodyBytes: number;
   loginLimit: LoginLimitOptions;
+  /** New links per user (default: DEFAULT_LINK_CREATE_LIMIT). */
+  linkCreateLimit?: LinkCreateLimitOptions;
   log: Logger;
 }
 
@@ -27,6 +37,8 @@ function pathBelowMount(req: Request): string {
 export function createDbGuard(opts: DbGuardOptions): Router {
   const router = express.Router();
   const limiter = createLoginLimiter(opts.loginLimit);
+  const linkBuckets = createTokenBuckets(opts.linkCreateLimit ?? DEFAULT_LINK_CREATE_LIMIT);
+  const readSmallBody = express.raw({ type: () => true, limit: opts.maxBodyBytes });
   const log = opts.log;
 
   // A declared size over the cap is refused before anything is read; chunked bodies are counted
@@ -63,6 +75,12 @@ export function createDbGuard(opts: DbGuardOptions): Router {
 
   router.use((req, res) => {
     guardAndForward(req, res).catch((err: unknown) => {
+      const status = (err as { status?: number }).status;
+      if (status === 413) {
+        res.setHeader('Connection', 'close');
+        return sendSyncError(res, 'SYNC_ERR_TOO_LARGE');
+      }
+      if (status === 400) return sendSyncError(res, 'SYNC_ERR_BAD_REQUEST');
       log.error({ err }, 'guard failed');
       sendSyncError(res, 'SYNC_ERR_STORE_UNAVAILABLE');
     });
@@ -94,6 +112,36 @@ export function createDbGuard(opts: DbGuardOptions): Router {
         req.log.info({ user: session.user.name, code: refusal.code }, 'refused');
         return sendSyncError(res, refusal.code, refusal.reason);
       }
+      // New links are counted per user before the store sees them; the server admin (the
+      // operator, and this server's own jobs) is not limited.
+      if (
+        access.level === 'write' &&
+        access.db === 'links' &&
+        !session.user.roles.includes(SERVER_ADMIN_ROLE)
+      ) {
+        const body = await bufferedBody(req, res);
+        const count = newLinksIn(
+          req.method,
+          belowDatabase(path),
+          body,
+          req.headers as Record<string, string | string[] | undefined>,
+        );
+        const taken = linkBuckets.take(session.user.name ?? '', count);
+        if (!taken.ok) {
+          req.log.warn(
+            { user: session.user.name, newLinks: count, retryAfterS: taken.retryAfterS },
+            'link creation rate-limited',
+          );
+          return sendTooManyLinks(res, taken.retryAfterS);
+        }
+        return forwardToStore(req, res, {
+          upstream: opts.upstream,
+          path,
+          maxBodyBytes: opts.maxBodyBytes,
+          log,
+          body: body ?? Buffer.alloc(0),
+        });
+      }
     }
     forwardToStore(req, res, {
       upstream: opts.upstream,
@@ -103,7 +151,25 @@ export function createDbGuard(opts: DbGuardOptions): Router {
     });
   }
 
+  /** Reads the body (capped at maxBodyBytes; over it, the error handler answers 413). */
+  function bufferedBody(req: Request, res: Response): Promise<Buffer | undefined> {
+    return new Promise((resolve, reject) => {
+      readSmallBody(req, res, (err?: unknown) => {
+        if (err) reject(err instanceof Error ? err : new Error(String(err)));
+        else resolve(Buffer.isBuffer(req.body) ? req.body : undefined);
+      });
+    });
+  }
+
   return router;
+}
+
+/** `/links/_bulk_docs?x` → `/_bulk_docs?x`: the part below the database segment. */
+function belowDatabase(path: string): string {
+  const [pathOnly = '', query] = path.split('?', 2);
+  const next = pathOnly.indexOf('/', 1);
+  const rest = next === -1 ? '' : pathOnly.slice(next);
+  return query === undefined ? rest : `${rest}?${query}`;
 }
 
 /** CouchDB accepts JSON or form-encoded login bodies; we only need the name for the limiter. */

@@ -1,7 +1,11 @@
-// A label printed from a phone that was offline when it asked: admin sets up a printer and a
-// template through the admin pages; a scanner scans a waybill offline and presses Print label;
-// back online the job reaches `done` on screen, the site's bridge sent the ZPL to a 9100 listener,
-// and that ZPL renders (zpl-renderer-js) to a barcode that decodes (zbarimg) to the waybill.
+// A label printed from a phone at one site on a printer at another: admin sets up printers at
+// sites south and north and a template through the admin pages (the template editor shows the
+// label drawn by zpl-renderer-js and its barcode drawn by bwip-js, which scans back); the north
+// printer's status badge follows its TCP 9100 listener going away and coming back; a scanner of
+// site south scans a waybill offline and prints it on the north printer; back online the job goes
+// queued → done on screen, the north bridge sent the ZPL to the listener, and that ZPL renders
+// (zpl-renderer-js) to a barcode that decodes (zbarimg) to the waybill. Last, the admin prints the
+// selected and the missing waybills of the manifest from the dashboard and sees them done.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,12 +41,23 @@ const TEMPLATE_ZPL = [
   '^XZ',
 ].join('\n');
 const WAYBILL = 'JD014600006281940';
+const OTHER_WAYBILL = 'JD0000000002';
+const PROBE_MS = 500; // the bridge checks its printers this often here (a minute in production)
 
 let server: TestSyncServer;
 let browser: Browser;
 let printer: ZplPrinter;
 let bridge: Bridge | undefined;
 let dir: string;
+
+/** What zbarimg reads in a PNG (every code found, one per line). */
+function decodePng(png: Buffer, name: string): string[] {
+  const file = join(dir, name);
+  writeFileSync(file, png);
+  return execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
+}
 
 async function startNorthBridge(): Promise<Bridge> {
   const config = {
@@ -52,7 +67,7 @@ async function startNorthBridge(): Promise<Bridge> {
     password: BRIDGE_PASSWORD,
     httpHost: '127.0.0.1',
     httpPort: 0,
-    probeIntervalMs: 60_000,
+    probeIntervalMs: PROBE_MS,
     shutdownGraceMs: 2_000,
     logLevel: 'fatal' as const,
   };
@@ -62,7 +77,7 @@ async function startNorthBridge(): Promise<Bridge> {
     dataDir: join(dir, 'bridge'),
     now: () => new Date(),
     log,
-    probeIntervalMs: 60_000,
+    probeIntervalMs: PROBE_MS,
     policy: { baseMs: 100, maxMs: 500, maxAttempts: 20 },
     jitterMs: () => 0,
     onPrinterStatus: async (id, status) => replication?.writePrinterStatus(id, status),
@@ -106,13 +121,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dockhand-print-e2e-'));
   server = await startTestSyncServer();
   printer = await startZplPrinter();
-  await server.createUser('sam', 'sam-password-123', ['scanner']);
+  // sam works at site south; the printer he prints on is at site north.
+  await server.createUser('sam', 'sam-password-123', ['scanner', 'site:south']);
   await server.createUser('bridge-north', BRIDGE_PASSWORD, ['bridge', 'site:north']);
   await seedManifest(server, {
     id: 'm-north',
     name: 'North morning',
     status: 'open',
-    numbers: [WAYBILL, 'JD0000000002'],
+    numbers: [WAYBILL, OTHER_WAYBILL],
   });
   bridge = await startNorthBridge();
   browser = await launchChromium();
@@ -127,21 +143,41 @@ afterAll(async () => {
 });
 
 describe('printing a label from the app', () => {
-  it('admin sets up a printer and a template; an offline scan prints once back online', async () => {
+  it('a south phone prints on the north printer: queued offline, done online, the label scans back', async () => {
     // Admin: a printer at site north pointing at the listener, and a template, through the UI.
     const adminContext = await browser.newContext();
     const admin = await adminContext.newPage();
     const adminErrors = collectPageErrors(admin);
     await logIn(admin, server.url, TEST_ADMIN_USER, TEST_ADMIN_PASSWORD);
     await admin.goto(`${server.url}/admin/printers/`);
-    await admin.getByTestId('printer-add').click();
-    await admin.getByTestId('printer-name').fill('Dock north');
-    await admin.getByTestId('printer-site').fill('north');
-    await admin.getByTestId('printer-host').fill(printer.host);
-    await admin.getByTestId('printer-port').fill(String(printer.port));
-    await admin.getByTestId('printer-height').fill('50.8');
-    await admin.getByTestId('printer-save').click();
-    await expect.poll(() => admin.getByTestId('printer-row').count(), { timeout: 15_000 }).toBe(1);
+    const addPrinter = async (name: string, site: string, port: number) => {
+      await admin.getByTestId('printer-add').click();
+      await admin.getByTestId('printer-name').fill(name);
+      await admin.getByTestId('printer-site').fill(site);
+      await admin.getByTestId('printer-host').fill(printer.host);
+      await admin.getByTestId('printer-port').fill(String(port));
+      await admin.getByTestId('printer-height').fill('50.8');
+      await admin.getByTestId('printer-save').click();
+      await expect.poll(() => admin.getByTestId('template-form').count()).toBe(0);
+    };
+    // South has a printer too (sam's own site, no bridge running here): sam must choose north.
+    await addPrinter('Dock south', 'south', 9);
+    await addPrinter('Dock north', 'north', printer.port);
+    await expect.poll(() => admin.getByTestId('printer-row').count(), { timeout: 15_000 }).toBe(2);
+
+    // The north printer's badge follows its listener: online, switched off, back on.
+    const northBadge = admin
+      .getByTestId('printer-row')
+      .filter({ hasText: 'Dock north' })
+      .getByTestId('printer-status');
+    const badgeState = () => northBadge.getAttribute('data-state');
+    await expect.poll(badgeState, { timeout: 30_000 }).toBe('ready');
+    expect(await northBadge.textContent()).toBe('Online');
+    await printer.refuse();
+    await expect.poll(badgeState, { timeout: 30_000 }).toBe('offline');
+    expect(await northBadge.textContent()).toBe('Offline');
+    await printer.accept();
+    await expect.poll(badgeState, { timeout: 30_000 }).toBe('ready');
 
     await admin.goto(`${server.url}/admin/templates/`);
     await admin.getByTestId('template-add').click();
@@ -155,6 +191,15 @@ describe('printing a label from the app', () => {
     await expect
       .poll(() => admin.getByTestId('zpl-preview').getAttribute('data-ready'), { timeout: 30_000 })
       .toBe('true');
+    // Beside it, the label's one barcode drawn by bwip-js from the sample: it scans back.
+    const barcode = admin.getByTestId('barcode-preview');
+    await expect.poll(() => barcode.getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
+    expect(await admin.getByTestId('barcode-preview').count()).toBe(1);
+    expect(await barcode.getAttribute('data-symbology')).toBe('code128');
+    const src = (await barcode.locator('img').getAttribute('src')) ?? '';
+    expect(src).toMatch(/^data:image\/png;base64,/);
+    const previewPng = Buffer.from(src.slice(src.indexOf(',') + 1), 'base64');
+    expect(decodePng(previewPng, 'barcode-preview.png')).toEqual([WAYBILL]);
     await admin.getByTestId('template-save').click();
     await expect.poll(() => admin.getByTestId('template-row').count(), { timeout: 15_000 }).toBe(1);
     expect(adminErrors).toEqual([]);
@@ -182,7 +227,13 @@ describe('printing a label from the app', () => {
     await chooseManifest(page, 'm-north', 2);
     await expect
       .poll(() => page.getByTestId('print-printer').locator('option').count(), { timeout: 30_000 })
-      .toBe(1);
+      .toBe(2);
+    await page.getByTestId('print-printer').selectOption({ label: 'Dock north (north)' });
+    await expect
+      .poll(() => page.getByTestId('printer-status').getAttribute('data-state'), {
+        timeout: 30_000,
+      })
+      .toBe('ready');
     await expect.poll(() => page.getByTestId('print-template').inputValue()).toBe('waybill-small');
 
     const status = page.getByTestId('sync-status');
@@ -222,19 +273,56 @@ describe('printing a label from the app', () => {
     }
     const jobs = await serverJobs();
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ state: 'done', createdBy: 'sam' });
+    expect(jobs[0]).toMatchObject({ state: 'done', createdBy: 'sam', site: 'north' });
     expect(printer.labels).toHaveLength(1);
 
     const label = printer.labels[0]!;
     expect(label.match(/\^XA/g)).toHaveLength(1);
     const png = Buffer.from(await zplToBase64Async(label, 101.6, 50.8, 8), 'base64');
-    const file = join(dir, 'label.png');
-    writeFileSync(file, png);
-    const decoded = execFileSync('zbarimg', ['--quiet', '--raw', '-Scode128.enable', file], {
-      encoding: 'utf8',
-    });
-    expect(decoded.trim().split('\n')).toContain(WAYBILL);
+    expect(decodePng(png, 'label.png')).toContain(WAYBILL);
     expect(errors).toEqual([]);
     await phone.close();
+
+    // The admin prints from the dashboard: the ticked waybill, then the manifest's missing ones.
+    const deskContext = await browser.newContext();
+    const desk = await deskContext.newPage();
+    const deskErrors = collectPageErrors(desk);
+    await logIn(desk, server.url, TEST_ADMIN_USER, TEST_ADMIN_PASSWORD);
+    await desk.goto(`${server.url}/admin/`);
+    const row = desk.locator(`[data-testid=waybill-row][data-number="${OTHER_WAYBILL}"]`);
+    await expect.poll(() => row.getAttribute('data-scanned'), { timeout: 30_000 }).toBe('false');
+    await expect
+      .poll(() => desk.getByTestId('manifest-print-printer').locator('option').count(), {
+        timeout: 30_000,
+      })
+      .toBe(2);
+    await desk.getByTestId('manifest-print-printer').selectOption({ label: 'Dock north (north)' });
+    await row.getByTestId('waybill-select').check();
+    await desk.getByTestId('manifest-print-selected').click();
+    const deskJobs = desk.getByTestId('manifest-print').getByTestId('print-job');
+    await expect.poll(() => deskJobs.count(), { timeout: 15_000 }).toBe(1);
+    expect(await deskJobs.first().getAttribute('data-waybill')).toBe(OTHER_WAYBILL);
+    await expect
+      .poll(() => deskJobs.first().getAttribute('data-state'), { timeout: 45_000 })
+      .toBe('done');
+
+    const firstId = await deskJobs.first().getAttribute('data-job-id');
+    await desk.getByTestId('manifest-print-copies').fill('2');
+    await desk.getByTestId('manifest-print-missing').click();
+    await expect
+      .poll(() => deskJobs.first().getAttribute('data-job-id'), { timeout: 15_000 })
+      .not.toBe(firstId);
+    expect(await deskJobs.count()).toBe(1);
+    expect(await deskJobs.first().getAttribute('data-waybill')).toBe(OTHER_WAYBILL);
+    await expect
+      .poll(() => deskJobs.first().getAttribute('data-state'), { timeout: 45_000 })
+      .toBe('done');
+    expect(printer.labels).toHaveLength(3);
+    const missingLabel = printer.labels[2]!;
+    expect(missingLabel.match(/\^XA/g)).toHaveLength(2); // two copies in one job
+    const missingPng = Buffer.from(await zplToBase64Async(missingLabel, 101.6, 50.8, 8), 'base64');
+    expect(decodePng(missingPng, 'missing.png')).toContain(OTHER_WAYBILL);
+    expect(deskErrors).toEqual([]);
+    await deskContext.close();
   });
 });

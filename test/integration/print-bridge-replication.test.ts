@@ -113,7 +113,7 @@ async function serverJob(id: string): Promise<Record<string, unknown>> {
 async function eventually<T>(
   what: string,
   fn: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
+  timeoutMs = 40_000, // a deadline, not a wait: under a loaded 2-core CI the first job took 22 s once
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -155,6 +155,108 @@ describe('security', () => {
     expect(res.body.error).toBe('forbidden');
   });
 
+  describe('short links: scanners read, admins and supervisors write', () => {
+    const link = (id: string, owner = 'sue') => ({
+      _id: id,
+      target: 'https://example.com/dock',
+      owner,
+      createdAt: '2026-11-23T08:00:00.000Z',
+      enabled: true,
+    });
+
+    beforeAll(async () => {
+      expect(
+        (await call(server, 'PUT', '/links/sec-dock-1', supervisor, link('sec-dock-1'))).status,
+      ).toBe(201);
+    });
+
+    it.each([
+      ['GET', '/links/_all_docs?include_docs=true', undefined],
+      ['GET', '/links/sec-dock-1', undefined],
+      ['GET', '/links/_changes?since=0&include_docs=true', undefined],
+      ['POST', '/links/_all_docs', { keys: ['sec-dock-1'] }],
+      ['POST', '/links/_bulk_get', { docs: [{ id: 'sec-dock-1' }] }],
+      ['PUT', '/links/_local/checkpoint-scanner', { seq: 1 }],
+    ])('lets a scanner read links: %s %s', async (method, path, body) => {
+      const res = await call(server, method, path, scanner, body);
+      expect(res.status).toBeLessThan(300);
+    });
+
+    it.each([
+      ['PUT', '/links/sam-link', link('sam-link', 'sam')],
+      ['POST', '/links', link('sam-link-2', 'sam')],
+      ['POST', '/links/_bulk_docs', { docs: [link('sam-link-3', 'sam')] }],
+      [
+        'POST',
+        '/links/_bulk_docs',
+        { new_edits: false, docs: [{ ...link('sam-4'), _rev: '1-a' }] },
+      ],
+      ['DELETE', '/links/sec-dock-1', undefined],
+      ['PUT', '/links/_security', { admins: {}, members: {} }],
+      ['PUT', '/links/_design/evil', { validate_doc_update: 'function(){}' }],
+      ['GET', '/link_visits/_all_docs', undefined],
+    ])('refuses a scanner %s %s', async (method, path, body) => {
+      const res = await call(server, method, path, scanner, body);
+      expect(res.status).toBe(403);
+      expect(res.body.error).toBe('forbidden');
+    });
+
+    it('refuses a scanner editing an existing link, and lets a supervisor edit it', async () => {
+      const current = (await call(server, 'GET', '/links/sec-dock-1', scanner)).body;
+      const change = { ...current, target: 'https://evil.example/' };
+      expect((await call(server, 'PUT', '/links/sec-dock-1', scanner, change)).status).toBe(403);
+      expect((await call(server, 'GET', '/links/sec-dock-1', scanner)).body.target).toBe(
+        'https://example.com/dock',
+      );
+      const edit = { ...current, title: 'Dock' };
+      expect((await call(server, 'PUT', '/links/sec-dock-1', supervisor, edit)).status).toBe(201);
+    });
+
+    it('keeps the rules on the database itself (_security and validate_doc_update)', async () => {
+      const security = await call(server, 'GET', '/links/_security', server.adminAuth);
+      expect(security.body).toEqual({
+        admins: { names: [], roles: ['admin'] },
+        members: { names: [], roles: ['admin', 'supervisor', 'scanner'] },
+      });
+      const ddoc = await call(server, 'GET', '/links/_design/dockhand', scanner);
+      const vdu = new Function(`return (${String(ddoc.body.validate_doc_update)});`)() as (
+        ...args: unknown[]
+      ) => void;
+      // Were the guard bypassed (a real CouchDB behind another proxy), the store still refuses.
+      const asScanner = () =>
+        vdu(link('vdu-link', 'sam'), null, { name: 'sam', roles: ['scanner'] }, {});
+      expect(asScanner).toThrow(
+        expect.objectContaining({ forbidden: expect.stringMatching(/may not write to links/) }),
+      );
+      expect(() =>
+        vdu(link('vdu-link'), null, { name: 'sue', roles: ['supervisor'] }, {}),
+      ).not.toThrow();
+    });
+
+    it('reads a links write body under the size cap (413 when streamed over it)', async () => {
+      const status = await new Promise<number>((resolve, reject) => {
+        const url = new URL(`${server.dbUrl}/links/_bulk_docs`);
+        const req = http.request(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: 'POST',
+            headers: { authorization: supervisor, 'content-type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        for (let i = 0; i < 20; i++) req.write('x'.repeat(8 * 1024));
+        req.end();
+      });
+      expect(status).toBe(413);
+    });
+  });
+
   it('lets a user read their own user document', async () => {
     expect((await call(server, 'GET', '/_users/org.couchdb.user:sam', scanner)).status).toBe(200);
   });

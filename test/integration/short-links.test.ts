@@ -1,6 +1,9 @@
 // /r/:slug against a real sync server: redirects from the live table, 404/410 pages, no open
-// redirect, visits counted exactly in batches with bots apart, rate limiting per client.
+// redirect, visits counted exactly in batches with bots apart, rate limiting per client; and the
+// limit on new links per user, with the device's push waiting it out without losing a link.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdWhenRateLimited, type LinksHold } from '@/lib/db/links-sync';
+import { DEFAULT_LINK_CREATE_LIMIT } from '@/sync-server/guard/link-create-limit';
 import { startTestSyncServer, type TestSyncServer } from '../helpers/sync-server';
 
 const PHONE_UA =
@@ -11,6 +14,8 @@ beforeAll(async () => {
   server = await startTestSyncServer({ config: { visitFlushMs: 100, redirectRatePerMinute: 50 } });
   await server.createUser('sam', 'sam-password-1234', ['supervisor']);
   await server.createUser('ana', 'ana-password-1234', ['scanner']);
+  await server.createUser('sol', 'sol-password-1234', ['supervisor']);
+  await server.createUser('sid', 'sid-password-1234', ['supervisor']);
 });
 afterAll(() => server?.close());
 
@@ -128,5 +133,124 @@ describe('short links', () => {
     let limited = 0;
     for (let i = 0; i < 60; i += 1) if ((await visit('dock-7')).status === 429) limited += 1;
     expect(limited).toBeGreaterThan(0);
+  });
+});
+
+describe('new links per user', () => {
+  const SOL = auth('sol', 'sol-password-1234');
+  const SID = auth('sid', 'sid-password-1234');
+  const { burst, refillPerMinute } = DEFAULT_LINK_CREATE_LIMIT;
+  const linkDoc = (id: string, owner = 'sol') => ({
+    _id: id,
+    target: `https://example.com/${id}`,
+    owner,
+    createdAt: '2026-11-23T08:00:00.000Z',
+    enabled: true,
+  });
+  const bulk = (docs: unknown[], as: string) =>
+    fetch(`${server.dbUrl}/links/_bulk_docs`, {
+      method: 'POST',
+      headers: { authorization: as, 'content-type': 'application/json' },
+      body: JSON.stringify({ docs }),
+    });
+  const stored = async (ids: string[]) => {
+    const response = await fetch(`${server.dbUrl}/links/_all_docs`, {
+      method: 'POST',
+      headers: { authorization: SOL, 'content-type': 'application/json' },
+      body: JSON.stringify({ keys: ids }),
+    });
+    const body = (await response.json()) as { rows: Array<{ id?: string; error?: string }> };
+    return body.rows.filter((r) => r.id && !r.error).map((r) => r.id);
+  };
+  const ids = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
+
+  it('lets a supervisor import a few hundred links at once, in replication-sized batches', async () => {
+    expect(burst).toBeGreaterThanOrEqual(400);
+    const all = ids('csv', 400);
+    for (let i = 0; i < all.length; i += 50) {
+      const response = await bulk(
+        all.slice(i, i + 50).map((id) => linkDoc(id)),
+        SOL,
+      );
+      expect(response.status).toBe(201);
+      const rows = (await response.json()) as Array<{ ok?: boolean }>;
+      expect(rows.every((r) => r.ok)).toBe(true);
+    }
+    expect(await stored(all)).toHaveLength(400);
+  });
+
+  it('charges nothing for edits of existing links', async () => {
+    const current = await fetch(`${server.dbUrl}/links/_all_docs?include_docs=true`, {
+      headers: { authorization: SOL },
+    }).then((r) => r.json() as Promise<{ rows: Array<{ doc: Record<string, unknown> }> }>);
+    const mine = current.rows.map((r) => r.doc).filter((d) => String(d._id).startsWith('csv-'));
+    expect(mine).toHaveLength(400);
+    for (let i = 0; i < mine.length; i += 100) {
+      const response = await bulk(
+        mine.slice(i, i + 100).map((d) => ({ ...d, title: 'edited' })),
+        SOL,
+      );
+      expect(response.status).toBe(201);
+    }
+  });
+
+  it('stops a runaway script with 429, a wait in words and Retry-After; nothing of the batch is stored', async () => {
+    const runaway = ids('runaway', 150); // 100 tokens are left (plus a few refilled)
+    const response = await bulk(
+      runaway.map((id) => linkDoc(id)),
+      SOL,
+    );
+    expect(response.status).toBe(429);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(Math.ceil((50 * 60) / refillPerMinute));
+    expect(await response.json()).toEqual({
+      error: 'too_many_requests',
+      reason: `Too many new links: wait ${retryAfter} s.`,
+    });
+    expect(await stored(runaway)).toEqual([]);
+    // Single PUTs are counted too, and the limit is per user: another supervisor is not held back.
+    expect(await putLink('sid-own', { target: 'https://example.com/', owner: 'sid' }, SID)).toBe(
+      201,
+    );
+  });
+
+  it('the device push waits out the 429 and sends the same links again, losing none', async () => {
+    // Spend what is left so the next batch is certainly held.
+    const filler = ids('filler', 200);
+    let spent = 0;
+    for (const id of filler) {
+      const status = await putLink(id, { target: 'https://example.com/', owner: 'sol' }, SOL);
+      if (status === 429) break;
+      expect(status).toBe(201);
+      spent += 1;
+    }
+    expect(spent).toBeLessThan(filler.length);
+
+    const holds: LinksHold[] = [];
+    let released = 0;
+    const devicePush = holdWhenRateLimited(fetch, {
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      isStopped: () => false,
+      onHeld: (hold) => holds.push(hold),
+      onReleased: () => {
+        released += 1;
+      },
+    });
+    const batch = ids('device', 2);
+    const started = Date.now();
+    const response = await devicePush(`${server.dbUrl}/links/_bulk_docs`, {
+      method: 'POST',
+      headers: { authorization: SOL, 'content-type': 'application/json' },
+      body: JSON.stringify({ docs: batch.map((id) => linkDoc(id)) }),
+    });
+    expect(response.status).toBe(201);
+    expect(holds.length).toBeGreaterThanOrEqual(1);
+    expect(holds[0]!.reason).toMatch(/^Too many new links: wait \d+ s\.$/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000); // it did wait for Retry-After
+    expect(released).toBe(1);
+    expect(await stored(batch)).toEqual(batch);
   });
 });
