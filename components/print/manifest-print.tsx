@@ -5,14 +5,12 @@
 import { useMemo, useState } from 'react';
 import { useObservable } from '../use-store';
 import PrintJobList from './print-job-list';
+import PrintChoiceFields from './print-choice-fields';
 import PrinterStatusBadge from './printer-status-badge';
 import StatusMessage, { type StatusNote } from './status-message';
 import { usePrintDesk } from './use-print-desk';
 
 const BULK_LIMIT = 2_000; // one press makes at most this many jobs
-
-const input =
-  'rounded-lg border border-slate-600 bg-slate-900 px-3 py-2 focus:border-sky-400 focus:outline-none';
 
 export default function ManifestPrint({
   manifestId,
@@ -93,49 +91,18 @@ export default function ManifestPrint({
   return (
     <section className="flex flex-col gap-3" data-testid="manifest-print">
       <div className="flex flex-wrap items-end gap-3">
-        <label className="flex flex-col gap-1">
-          Printer
-          <select
-            className={input}
-            data-testid="manifest-print-printer"
-            value={printer?.id ?? ''}
-            onChange={(e) => setPrinterId(e.target.value)}
-          >
-            {printers.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} ({p.site})
-              </option>
-            ))}
-          </select>
-        </label>
+        <PrintChoiceFields
+          printers={printers}
+          templates={templates}
+          printerId={printer?.id}
+          templateId={template?.id}
+          copies={copies}
+          onPrinter={setPrinterId}
+          onTemplate={setTemplateId}
+          onCopies={setCopies}
+          testIdPrefix="manifest-print"
+        />
         {printer && <PrinterStatusBadge printer={printer} />}
-        <label className="flex flex-col gap-1">
-          Template
-          <select
-            className={input}
-            data-testid="manifest-print-template"
-            value={template?.id ?? ''}
-            onChange={(e) => setTemplateId(e.target.value)}
-          >
-            {templates.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1">
-          Copies
-          <input
-            className={`${input} w-20`}
-            data-testid="manifest-print-copies"
-            type="number"
-            min={1}
-            max={500}
-            value={copies}
-            onChange={(e) => setCopies(e.target.value)}
-          />
-        </label>
         <button
           type="button"
           data-testid="manifest-print-selected"

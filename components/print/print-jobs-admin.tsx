@@ -9,13 +9,11 @@ import { useObservable, useStore } from '../use-store';
 import PrintJobList from './print-job-list';
 import { usePrintDesk } from './use-print-desk';
 import StatusMessage, { type StatusNote } from './status-message';
+import PrintChoiceFields, { fieldClass as input } from './print-choice-fields';
 
 const JOB_LIMIT = 300;
 const BULK_LIMIT = 2_000; // one press makes at most this many jobs
 type Which = 'missing' | 'all' | 'listed';
-
-const input =
-  'rounded-lg border border-slate-600 bg-slate-900 px-3 py-2 focus:border-sky-400 focus:outline-none';
 
 export default function PrintJobsAdmin() {
   const { dockhand } = useDockhand();
@@ -142,47 +140,17 @@ export default function PrintJobsAdmin() {
                 />
               </label>
             )}
-            <label className="flex flex-col gap-1">
-              Printer
-              <select
-                className={input}
-                data-testid="bulk-printer"
-                value={printer?.id ?? ''}
-                onChange={(e) => setPrinterId(e.target.value)}
-              >
-                {printers.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name} ({p.site})
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex flex-col gap-1">
-              Template
-              <select
-                className={input}
-                data-testid="bulk-template"
-                value={template?.id ?? ''}
-                onChange={(e) => setTemplateId(e.target.value)}
-              >
-                {templates.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex flex-col gap-1">
-              Copies
-              <input
-                className={`${input} w-20`}
-                type="number"
-                min={1}
-                max={500}
-                value={copies}
-                onChange={(e) => setCopies(e.target.value)}
-              />
-            </label>
+            <PrintChoiceFields
+              printers={printers}
+              templates={templates}
+              printerId={printer?.id}
+              templateId={template?.id}
+              copies={copies}
+              onPrinter={setPrinterId}
+              onTemplate={setTemplateId}
+              onCopies={setCopies}
+              testIdPrefix="bulk"
+            />
             <button
               type="submit"
               data-testid="bulk-print"

@@ -9,6 +9,7 @@ import type { Template } from '@/lib/schema/template';
 import { useDockhand } from '../dockhand-provider';
 import { useObservable } from '../use-store';
 import PrintJobList from './print-job-list';
+import PrintChoiceFields from './print-choice-fields';
 import PrinterStatusBadge from './printer-status-badge';
 import { usePrintDesk } from './use-print-desk';
 import StatusMessage, { type StatusNote } from './status-message';
@@ -133,48 +134,18 @@ export default function PrintLabelPanel({
       ) : (
         <>
           <div className="flex flex-wrap items-end gap-3">
-            <label className="flex flex-col gap-1">
-              Printer
-              <select
-                className={select}
-                data-testid="print-printer"
-                value={printer?.id ?? ''}
-                onChange={(e) => remember(PRINTER_KEY, e.target.value)}
-              >
-                {printers.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name} ({p.site})
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex flex-col gap-1">
-              Template
-              <select
-                className={select}
-                data-testid="print-template"
-                value={template?.id ?? ''}
-                onChange={(e) => remember(TEMPLATE_KEY, e.target.value)}
-              >
-                {templates.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex flex-col gap-1">
-              Copies
-              <input
-                className={`${select} w-24`}
-                data-testid="print-copies"
-                type="number"
-                min={1}
-                max={500}
-                value={copies}
-                onChange={(e) => remember(COPIES_KEY, e.target.value)}
-              />
-            </label>
+            <PrintChoiceFields
+              printers={printers}
+              templates={templates}
+              printerId={printer?.id}
+              templateId={template?.id}
+              copies={String(copies)}
+              onPrinter={(id) => remember(PRINTER_KEY, id)}
+              onTemplate={(id) => remember(TEMPLATE_KEY, id)}
+              onCopies={(value) => remember(COPIES_KEY, value)}
+              testIdPrefix="print"
+              className={select}
+            />
             {printer && <PrinterStatusBadge printer={printer} />}
           </div>
           <div className="flex flex-wrap items-center gap-4">

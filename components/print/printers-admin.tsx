@@ -8,6 +8,7 @@ import { removeOnServer, saveOnServer } from '@/lib/db/print-desk';
 import PrinterStatusBadge from './printer-status-badge';
 import { isAdmin, usePrintDesk } from './use-print-desk';
 import StatusMessage, { type StatusNote } from './status-message';
+import { fieldClass as input } from './print-choice-fields';
 
 interface Draft {
   id: string | null;
@@ -96,9 +97,6 @@ function printerOf(d: Draft): { ok: true; printer: Printer } | { ok: false; mess
 }
 
 const STATUS_WATCH_MS = 5_000; // 5 s
-
-const input =
-  'rounded-lg border border-slate-600 bg-slate-900 px-3 py-2 focus:border-sky-400 focus:outline-none';
 
 export default function PrintersAdmin() {
   const { desk, roles, reSync } = usePrintDesk();

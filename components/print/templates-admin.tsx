@@ -13,6 +13,7 @@ import { isAdmin, usePrintDesk } from './use-print-desk';
 import BarcodePreviews from './barcode-previews';
 import ZplPreview from './zpl-preview';
 import StatusMessage, { type StatusNote } from './status-message';
+import { fieldClass as input } from './print-choice-fields';
 
 interface Draft {
   id: string | null;
@@ -50,9 +51,6 @@ const idFrom = (name: string) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 90) || 'template';
-
-const input =
-  'rounded-lg border border-slate-600 bg-slate-900 px-3 py-2 focus:border-sky-400 focus:outline-none';
 
 export default function TemplatesAdmin() {
   const { desk, user, roles, reSync } = usePrintDesk();
