@@ -46,6 +46,12 @@ async function main(): Promise<void> {
         `# ${f.kind}: p50 ${percentile(own, 50).toFixed(0)} ms, p95 ${percentile(own, 95).toFixed(0)} ms (${own.length} trials)`,
       );
     });
+    for (const [phase, values] of Object.entries(out.phases)) {
+      const sorted = [...values].sort((a, b) => a - b);
+      console.log(
+        `# phase ${phase}: p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms (${sorted.length})`,
+      );
+    }
     console.log(`figure: scan-feedback-p50 ${percentile(ms, 50).toFixed(0)} ms`);
     console.log(`figure: scan-feedback-p95 ${percentile(ms, 95).toFixed(0)} ms (target <= 150)`);
     console.log(`# scan-feedback max ${ms[ms.length - 1]!.toFixed(0)} ms`);

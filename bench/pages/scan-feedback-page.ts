@@ -6,14 +6,20 @@ import { createMatchIndex } from '@/lib/core/scan-matching';
 import { feedbackFor } from '@/lib/core/scan-feedback';
 import { waybillCodeFrom } from '@/lib/core/waybill-code';
 import { startReadLoop, videoFrames } from '@/lib/platform/camera-reads';
-import { createDecoder } from '@/lib/platform/decoder';
+import { createDecoder, type BarcodeDecoder } from '@/lib/platform/decoder';
 
 declare global {
   interface Window {
     scanFeedbackBench(options: {
       frames: Array<{ url: string; expected: string }>;
       trials: number;
-    }): Promise<{ ms: number[]; byFrame: number[][]; misses: number; wrong: number }>;
+    }): Promise<{
+      ms: number[];
+      byFrame: number[][];
+      misses: number;
+      wrong: number;
+      phases: Record<string, number[]>;
+    }>;
   }
 }
 
@@ -57,11 +63,24 @@ window.scanFeedbackBench = async ({ frames, trials }) => {
   document.body.append(video);
   await video.play();
 
-  const decoder = await createDecoder('zxing-wasm', {
+  const engine = await createDecoder('zxing-wasm', {
     createWorker: () =>
       new Worker(new URL('/zxing-wasm.worker.js', location.href), { type: 'module' }),
   });
-  await decoder.decode(new ImageData(W, H)); // compile the wasm before timing
+  await engine.decode(new ImageData(W, H)); // compile the wasm before timing
+  // Every decode's start and end, to split the latency into its phases afterwards.
+  const decodes: Array<{ start: number; end: number; found: number }> = [];
+  const decoder: BarcodeDecoder = {
+    name: engine.name,
+    formats: engine.formats,
+    async decode(frame, hint) {
+      const start = performance.now();
+      const reads = await engine.decode(frame, hint);
+      decodes.push({ start, end: performance.now(), found: reads.length });
+      return reads;
+    },
+    dispose: () => engine.dispose(),
+  };
 
   let onShown: ((code: string) => void) | null = null;
   const loop = startReadLoop({
@@ -84,6 +103,13 @@ window.scanFeedbackBench = async ({ frames, trials }) => {
 
   const ms: number[] = [];
   const byFrame: number[][] = frames.map(() => []);
+  const phases: Record<string, number[]> = {
+    'in-flight decode': [],
+    'frame wait': [],
+    'first decode': [],
+    'agreeing decode': [],
+    paint: [],
+  };
   let misses = 0;
   let wrong = 0;
   for (let t = 0; t < trials; t += 1) {
@@ -98,8 +124,30 @@ window.scanFeedbackBench = async ({ frames, trials }) => {
     drawCode = images[k]!;
     ctx.drawImage(drawCode, 0, 0, W, H);
     const t0 = performance.now();
+    decodes.length = 0;
     const code = await shown;
+    const shownAt = performance.now();
     onShown = null;
+    // Phases: the decode running when the code appeared, waits for new frames, the decode that
+    // first saw the code, the agreeing one (1D), and from the last decode to the paint.
+    const busy = decodes.find((d) => d.start < t0);
+    const after = decodes.filter((d) => d.start >= t0);
+    const first = after.findIndex((d) => d.found > 0);
+    const last = decodes[decodes.length - 1];
+    if (busy) phases['in-flight decode']!.push(busy.end - t0);
+    if (first >= 0 && last) {
+      const seen = after.slice(first);
+      phases['first decode']!.push(seen[0]!.end - seen[0]!.start);
+      for (const d of seen.slice(1)) phases['agreeing decode']!.push(d.end - d.start);
+      let waited = 0;
+      let previousEnd = busy ? busy.end : t0;
+      for (const d of after) {
+        waited += Math.max(0, d.start - previousEnd);
+        previousEnd = d.end;
+      }
+      phases['frame wait']!.push(waited);
+      phases['paint']!.push(shownAt - last.end);
+    }
     if (code === null) misses += 1;
     else if (code !== frames[k]!.expected) wrong += 1;
     else {
@@ -110,6 +158,6 @@ window.scanFeedbackBench = async ({ frames, trials }) => {
   loop.stop();
   window.clearInterval(timer);
   decoder.dispose();
-  return { ms, byFrame, misses, wrong };
+  return { ms, byFrame, misses, wrong, phases };
 };
 document.title = 'ready';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waybillCodeFrom } from '@/lib/core/waybill-code';
 import { DEFAULT_ENGINE, type EngineName } from '@/lib/platform/decoder';
 import { launchChromium, type Browser, type Page } from '../helpers/browser';
-import { makeClip, makeFrame, type CodeSpec } from '../helpers/clips';
+import { isCorrectRead, makeClip, makeFrame, type CodeSpec } from '../helpers/clips';
 import { startDecoderHarness, type DecoderHarnessServer } from '../helpers/decoder-page/server';
 
 const CLIPS_DIR = join(tmpdir(), 'dockhand-clips');
@@ -81,6 +81,38 @@ describe.each([DEFAULT_ENGINE, OTHER_ENGINE])('%s in Chromium', (engine) => {
       expect(waybillCodeFrom(results[0]!.text)).toMatchObject({ ok: true, value: SSCC });
     },
   );
+});
+
+// The whole-frame read misses these (ZXing's per-line threshold); the levelled, enlarged region
+// pass and the glare-flattened one read them (lib/platform/decoder/regions.ts).
+it.each([
+  { name: 'a Code 128 at 1.5 px per module', code: CODES.code128!, variant: 'small' as const },
+  {
+    name: 'a GS1-128 at 1.5 px per module',
+    code: { kind: 'gs1-128', text: '(00)340123450000001236' } as CodeSpec,
+    variant: 'small' as const,
+  },
+  { name: 'a Code 128 under glare', code: CODES.code128!, variant: 'glare' as const },
+  {
+    name: 'an ITF-14 under glare',
+    code: { kind: 'itf14', text: '15400141288763' } as CodeSpec,
+    variant: 'glare' as const,
+  },
+  {
+    name: 'an ITF-14 tilted 15° (bearer bars cut every row)',
+    code: { kind: 'itf14', text: '15400141288763' } as CodeSpec,
+    variant: 'rotated-15' as const,
+  },
+])('$name is read by zxing-wasm, and read correctly', async ({ code, variant }) => {
+  const frame = await makeFrame({ ...code, variant, outDir: CLIPS_DIR });
+  await page.evaluate(() => window.decoderHarness.init({ engine: 'zxing-wasm' }));
+  const [outcome] = await page.evaluate(
+    (urls) => window.decoderHarness.decodeUrls(urls),
+    [harness.frameUrl(frame)],
+  );
+  expect(outcome!.error).toBeUndefined();
+  expect(outcome!.results.length).toBeGreaterThan(0);
+  for (const read of outcome!.results) expect(isCorrectRead(code, read.text)).toBe(true);
 });
 
 it(`${DEFAULT_ENGINE} reads a waybill from the fake camera after a second of clutter`, async () => {

@@ -34,11 +34,25 @@ export interface Decoded {
  */
 export type DecodeFrame = ImageData | ImageBitmap | HTMLVideoElement;
 
+/** What the caller knows about a frame before it is read. */
+export interface DecodeHint {
+  /**
+   * Corners of a code in the previous frame that still waits for its agreeing frame: an engine
+   * may read around there first (a fraction of the time) and the whole frame only if that fails.
+   */
+  near?: readonly Point[];
+  /** The format of the code at `near`. */
+  format?: BarcodeFormat;
+}
+
 export interface BarcodeDecoder {
   readonly name: EngineName;
   readonly formats: readonly BarcodeFormat[];
-  /** All symbols found in the frame; an empty list when there is none (never throws for that). */
-  decode(frame: DecodeFrame): Promise<Decoded[]>;
+  /**
+   * All symbols found in the frame; an empty list when there is none (never throws for that).
+   * With a hint, an engine may return only the symbols near it.
+   */
+  decode(frame: DecodeFrame, hint?: DecodeHint): Promise<Decoded[]>;
   /** Frees the worker / WASM instance; the decoder must not be used afterwards. */
   dispose(): void;
 }

@@ -6,8 +6,17 @@ import {
   type ReaderOptions,
   type ReadResult,
 } from 'zxing-wasm/reader';
-import type { BarcodeFormat, Decoded } from '../types';
-import { DEFAULT_WASM_URL } from './zxing-wasm-options';
+import { luminanceFrom } from '../frame';
+import {
+  barcodeRegions,
+  flattenedGlare,
+  frameFromLevelled,
+  levelledRegion,
+  rgbaFromGrey,
+  type GreyImage,
+} from '../regions';
+import type { BarcodeFormat, Decoded, DecodeHint, Point } from '../types';
+import { DEFAULT_WASM_URL, hintedOptionsFor } from './zxing-wasm-options';
 
 function formatFrom(result: ReadResult): BarcodeFormat | null {
   const name: string = result.format;
@@ -49,4 +58,87 @@ export async function readWithZxingWasm(
 ): Promise<Decoded[]> {
   const results = await readBarcodes(image, options);
   return results.map(decodedFrom).filter((d): d is Decoded => d !== null);
+}
+
+/** How to read one camera frame: the whole-frame options and the 1D region pass (or none). */
+export interface FramePlan {
+  whole: ReaderOptions;
+  region: ReaderOptions | null;
+}
+
+const MAX_LEVELLED_LENGTH = 800; // px: a levelled region is enlarged 2x, at most to this
+const MAX_REGIONS = 2;
+
+const withPoints = (reads: Decoded[], map: (p: Point) => Point): Decoded[] =>
+  reads.map((r) => ({ ...r, cornerPoints: r.cornerPoints?.map(map) }));
+
+function imageFromGrey(grey: GreyImage): ImageData {
+  const { data, width, height } = rgbaFromGrey(grey);
+  return new ImageData(data, width, height);
+}
+
+/** The area around `near` (a code's corners in the previous frame), copied out of `image`. */
+function cropAround(
+  image: ImageData,
+  near: readonly Point[],
+): { image: ImageData; at: Point } | null {
+  const xs = near.map((p) => p.x);
+  const ys = near.map((p) => p.y);
+  const w = Math.max(...xs) - Math.min(...xs);
+  const h = Math.max(...ys) - Math.min(...ys);
+  // 1D corners can be a thin strip along one scan line: give the bars some height of their own,
+  // and room for the hand to have moved a little between frames.
+  const padX = 0.15 * Math.max(w, h) + 24;
+  const padY = Math.max(0.5 * h, 0.15 * w) + 24;
+  const x0 = Math.max(0, Math.floor(Math.min(...xs) - padX));
+  const y0 = Math.max(0, Math.floor(Math.min(...ys) - padY));
+  const x1 = Math.min(image.width, Math.ceil(Math.max(...xs) + padX));
+  const y1 = Math.min(image.height, Math.ceil(Math.max(...ys) + padY));
+  const cw = x1 - x0;
+  const ch = y1 - y0;
+  if (cw <= 0 || ch <= 0) return null;
+  const data = new Uint8ClampedArray(cw * ch * 4);
+  for (let y = 0; y < ch; y += 1) {
+    const from = ((y0 + y) * image.width + x0) * 4;
+    data.set(image.data.subarray(from, from + cw * 4), y * cw * 4);
+  }
+  return { image: new ImageData(data, cw, ch), at: { x: x0, y: y0 } };
+}
+
+/**
+ * Every symbol in a camera frame: near the hinted place first (cheap, for the second agreeing
+ * frame of a 1D code), then the whole frame, then — when that finds nothing — likely 1D regions
+ * levelled and enlarged, and once more with glare flattened (regions.ts says why).
+ */
+export async function readFrameWithZxingWasm(
+  image: ImageData,
+  plan: FramePlan,
+  hint?: DecodeHint,
+): Promise<Decoded[]> {
+  if (hint?.near && hint.near.length > 0) {
+    const crop = cropAround(image, hint.near);
+    if (crop) {
+      const [a, b] = hint.near;
+      const upright = !!a && !!b && Math.abs(b.y - a.y) > Math.abs(b.x - a.x);
+      const options = hint.format ? hintedOptionsFor(hint.format, upright) : plan.whole;
+      const reads = await readWithZxingWasm(crop.image, options);
+      if (reads.length > 0) {
+        return withPoints(reads, (p) => ({ x: p.x + crop.at.x, y: p.y + crop.at.y }));
+      }
+    }
+  }
+  const reads = await readWithZxingWasm(image, plan.whole);
+  if (reads.length > 0 || !plan.region) return reads;
+  const grey: GreyImage = { data: luminanceFrom(image), width: image.width, height: image.height };
+  for (const region of barcodeRegions(grey, MAX_REGIONS)) {
+    const scale = Math.min(2, MAX_LEVELLED_LENGTH / region.length);
+    const levelled = levelledRegion(grey, region, scale);
+    const toFrame = (p: Point) => frameFromLevelled(p, region, scale);
+    const plain = await readWithZxingWasm(imageFromGrey(levelled), plan.region);
+    if (plain.length > 0) return withPoints(plain, toFrame);
+    const flattened = flattenedGlare(levelled, Math.round(8 * scale));
+    const deglared = await readWithZxingWasm(imageFromGrey(flattened), plan.region);
+    if (deglared.length > 0) return withPoints(deglared, toFrame);
+  }
+  return [];
 }

@@ -1,8 +1,20 @@
 // ZXing-C++ in WebAssembly behind the decoder interface: by default in a module worker, so a slow
 // frame (TRY_HARDER on a cluttered 640x480 image) never blocks the beep or the feed.
-import type { BarcodeDecoder, BarcodeFormat, Decoded, DecodeFrame, DecoderOptions } from '../types';
-import { DEFAULT_WASM_URL, readerOptionsFor } from './zxing-wasm-options';
+import type {
+  BarcodeDecoder,
+  BarcodeFormat,
+  Decoded,
+  DecodeFrame,
+  DecodeHint,
+  DecoderOptions,
+} from '../types';
+import { DEFAULT_WASM_URL, readerOptionsFor, regionOptionsFor } from './zxing-wasm-options';
+import type { FramePlan } from './zxing-wasm-read';
 import type { WorkerRequest, WorkerResponse } from './zxing-wasm.worker';
+
+function planFor(formats: readonly BarcodeFormat[]): FramePlan {
+  return { whole: readerOptionsFor(formats), region: regionOptionsFor(formats) };
+}
 
 function defaultWorker(): Worker {
   return new Worker(new URL('./zxing-wasm.worker.ts', import.meta.url), {
@@ -15,16 +27,16 @@ async function inThreadDecoder(
   formats: readonly BarcodeFormat[],
   wasmUrl: string,
 ): Promise<BarcodeDecoder> {
-  const [{ prepareZxingWasm, readWithZxingWasm }, { imageDataFrom }] = await Promise.all([
+  const [{ prepareZxingWasm, readFrameWithZxingWasm }, { imageDataFrom }] = await Promise.all([
     import('./zxing-wasm-read'),
     import('../frame'),
   ]);
   prepareZxingWasm(wasmUrl);
-  const options = readerOptionsFor(formats);
+  const plan = planFor(formats);
   return {
     name: 'zxing-wasm',
     formats,
-    decode: (frame) => readWithZxingWasm(imageDataFrom(frame), options),
+    decode: (frame, hint) => readFrameWithZxingWasm(imageDataFrom(frame), plan, hint),
     dispose() {},
   };
 }
@@ -58,21 +70,21 @@ function workerDecoder(
   const init: WorkerRequest = {
     type: 'init',
     wasmUrl: new URL(wasmUrl, location.href).href,
-    options: readerOptionsFor(formats),
+    plan: planFor(formats),
   };
   worker.postMessage(init);
 
   return {
     name: 'zxing-wasm',
     formats,
-    async decode(frame: DecodeFrame): Promise<Decoded[]> {
+    async decode(frame: DecodeFrame, hint?: DecodeHint): Promise<Decoded[]> {
       if (broken) throw broken;
       const transferable =
         frame instanceof ImageData || frame instanceof ImageBitmap
           ? frame
           : await createImageBitmap(frame);
       const id = nextId++;
-      const request: WorkerRequest = { type: 'decode', id, frame: transferable };
+      const request: WorkerRequest = { type: 'decode', id, frame: transferable, hint };
       return new Promise<Decoded[]>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         worker.postMessage(request, [
