@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SYNC_SERVER_HEAP_FLAG } from '../sync-server/heap-cap';
 
 const env = process.env;
 const dataDir = resolve(env.DOCKHAND_DATA_DIR ?? 'data');
@@ -26,8 +27,13 @@ const strongPassword = () => randomBytes(18).toString('base64url');
 const children: ChildProcess[] = [];
 let stopping = false;
 
-function run(name: string, script: string, extraEnv: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+function run(
+  name: string,
+  script: string,
+  extraEnv: Record<string, string>,
+  nodeFlags: string[] = [],
+): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
     env: { ...env, ...extraEnv },
     stdio: 'inherit',
   });
@@ -99,10 +105,12 @@ async function main(): Promise<void> {
   const givenPassword = env.DOCKHAND_ADMIN_PASSWORD || undefined; // empty means not set
   const adminPassword = givenPassword ?? (firstStart ? strongPassword() : undefined);
 
-  run('sync server', 'sync-server/main.ts', {
-    DOCKHAND_DATA_DIR: dataDir,
-    DOCKHAND_ADMIN_PASSWORD: adminPassword ?? '',
-  });
+  run(
+    'sync server',
+    'sync-server/main.ts',
+    { DOCKHAND_DATA_DIR: dataDir, DOCKHAND_ADMIN_PASSWORD: adminPassword ?? '' },
+    [SYNC_SERVER_HEAP_FLAG],
+  );
   await waitForAnswer(`${url}/health`, false);
 
   const bridge: BridgeCredentials = firstStart

@@ -102,6 +102,20 @@ export const startImport = (
     { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
   );
 
+export const uploadPreview = (uploadId: string) =>
+  call<UploadPreview>(`/api/manifests/uploads/${encodeURIComponent(uploadId)}`);
+
+/** Runs a finished import again on its kept file (e.g. `good-rows` after seeing the report). */
+export const retryImport = (importId: string, mode: 'good-rows' | 'refuse') =>
+  call<{ manifestId: string; importId: string }>(
+    `/api/imports/${encodeURIComponent(importId)}/retry`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode }),
+    },
+  );
+
 export const importStatus = (importId: string) =>
   call<ImportStatus>(`/api/imports/${encodeURIComponent(importId)}`);
 

@@ -1,7 +1,9 @@
 'use client';
-// Upload → preview and column mapping → import with progress → validation report. The import id
-// goes in the address (?import=…), so a person can leave and come back to its progress.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// Upload → preview and column mapping → import with progress → validation report. The step goes
+// in the address (?upload=… or ?import=…) and the import id is also remembered in the browser, so
+// a person who reloads, or leaves and opens the page again, comes back to the file or the import.
+// The server keeps the file, so "import the good rows" works then without uploading it again.
+import { useCallback, useEffect, useState } from 'react';
 import type { DragEvent } from 'react';
 import type { ColumnMapping, ManifestField } from '@/lib/core/manifest-columns';
 import { MANIFEST_FIELDS } from '@/lib/core/manifest-columns';
@@ -12,8 +14,10 @@ import {
   previewSheet,
   recentImports,
   reportUrl,
+  retryImport,
   startImport,
   uploadManifest,
+  uploadPreview,
 } from './api-client';
 import type { ImportStatus, UploadPreview } from './api-client';
 import { ROW_ISSUE_LABELS, problemTitle } from './import-messages';
@@ -27,6 +31,25 @@ const FIELD_LABELS: Record<ManifestField, string> = {
   weight: 'Weight (kg)',
 };
 const POLL_MS = 500;
+/** Where the page remembers the import it last showed (per browser, like the address). */
+const LAST_IMPORT_KEY = 'dockhand.admin.lastImport';
+
+function rememberImport(importId: string | null): void {
+  try {
+    if (importId) window.localStorage.setItem(LAST_IMPORT_KEY, importId);
+    else window.localStorage.removeItem(LAST_IMPORT_KEY);
+  } catch (error) {
+    console.warn('[dockhand] cannot remember the import in this browser', error); // private mode
+  }
+}
+
+function rememberedImport(): string | null {
+  try {
+    return window.localStorage.getItem(LAST_IMPORT_KEY);
+  } catch {
+    return null; // storage refused (private mode): the address still carries the import
+  }
+}
 
 type Step =
   | { kind: 'choose' }
@@ -251,7 +274,20 @@ function ImportView({
     };
   }, [importId]);
 
-  if (problem && !status) return <Problem problem={problem} />;
+  if (problem && !status)
+    return (
+      <div className="flex flex-col gap-3">
+        <Problem problem={problem} />
+        <button
+          type="button"
+          className="self-start text-sm underline"
+          onClick={onRestart}
+          data-testid="upload-another"
+        >
+          Upload a file
+        </button>
+      </div>
+    );
   if (!status) return <p className="text-slate-400">Loading the import…</p>;
   const report = status.report;
   const rowsMax = Math.max(status.totalRows, status.rowsRead, 1);
@@ -367,7 +403,8 @@ function ImportView({
           </a>
           {status.state === 'failed' &&
             status.error?.code === 'IMPORT_ERR_ROWS_INVALID' &&
-            report.valid > 0 && (
+            report.valid > 0 &&
+            status.canRetry && (
               <button
                 type="button"
                 data-testid="import-good-rows"
@@ -424,26 +461,48 @@ export default function ManifestUpload() {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
-  const lastImport = useRef<{
-    preview: UploadPreview;
-    name: string;
-    mapping: ColumnMapping;
-  } | null>(null);
 
   const go = useCallback((next: Step) => {
     setStep(next);
     const url = new URL(window.location.href);
+    url.searchParams.delete('import');
+    url.searchParams.delete('upload');
     if (next.kind === 'import') url.searchParams.set('import', next.importId);
-    else url.searchParams.delete('import');
+    if (next.kind === 'preview') url.searchParams.set('upload', next.preview.uploadId);
     window.history.replaceState(null, '', url);
+    if (next.kind === 'import') rememberImport(next.importId);
+    if (next.kind === 'choose' || next.kind === 'uploading') rememberImport(null);
   }, []);
 
   useEffect(() => {
-    const id = new URLSearchParams(window.location.search).get('import');
-    // Coming back to an import: show its progress (external state, read once on mount).
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    if (id) setStep({ kind: 'import', importId: id });
-  }, []);
+    // Coming back: the address first (a reload), else the import this browser showed last.
+    const params = new URLSearchParams(window.location.search);
+    const importId = params.get('import') ?? (params.get('upload') ? null : rememberedImport());
+    const uploadId = params.get('upload');
+    if (importId) {
+      // External state, read once on mount.
+      // eslint-disable-next-line react-hooks/set-state-in-effect
+      setStep({ kind: 'import', importId });
+      return;
+    }
+    if (!uploadId) return;
+    let stopped = false;
+    uploadPreview(uploadId).then(
+      (preview) => {
+        if (!stopped) go({ kind: 'preview', preview });
+      },
+      (error: unknown) => {
+        if (stopped) return;
+        setProblem(
+          error instanceof ApiProblem ? error : new ApiProblem('NETWORK', String(error), 0),
+        );
+        go({ kind: 'choose' });
+      },
+    );
+    return () => {
+      stopped = true;
+    };
+  }, [go]);
 
   const send = (file: File) => {
     setProblem(null);
@@ -471,7 +530,6 @@ export default function ManifestUpload() {
     setBusy(true);
     setProblem(null);
     try {
-      lastImport.current = { preview, name, mapping };
       const { importId } = await startImport(preview.uploadId, {
         name,
         sheet: preview.sheet,
@@ -598,17 +656,21 @@ export default function ManifestUpload() {
           key={step.importId}
           importId={step.importId}
           onRestart={() => go({ kind: 'choose' })}
-          onGoodRows={() => {
-            const last = lastImport.current;
-            if (last) void runImport(last.preview, last.name, last.mapping, 'good-rows');
-            else
-              setProblem(
-                new ApiProblem(
-                  'API_ERR_UNKNOWN_UPLOAD',
-                  'Upload the file again to import its good rows.',
-                  404,
-                ),
-              );
+          onGoodRows={(status) => {
+            // The server kept the file: no re-upload, even after a reload or a restart.
+            setBusy(true);
+            setProblem(null);
+            retryImport(status.id, 'good-rows')
+              .then(
+                ({ importId }) => go({ kind: 'import', importId }),
+                (error: unknown) =>
+                  setProblem(
+                    error instanceof ApiProblem
+                      ? error
+                      : new ApiProblem('NETWORK', String(error), 0),
+                  ),
+              )
+              .finally(() => setBusy(false));
           }}
         />
       )}

@@ -67,4 +67,9 @@ export interface ImportStatus {
   waybillsWritten: number;
   error: { code: string; reason: string } | null;
   report: ImportReportSummary | null;
+  /**
+   * The uploaded file is still kept and idle, so `POST /api/imports/:id/retry` can run the import
+   * again (e.g. the good rows only) without uploading it again.
+   */
+  canRetry: boolean;
 }

@@ -33,12 +33,12 @@ export const API_ERRORS = {
   API_ERR_UNKNOWN_UPLOAD: {
     status: 404,
     error: 'not_found',
-    reason: 'That upload is gone (uploads are kept for an hour). Upload the file again.',
+    reason: 'That upload is gone (uploads are kept for a day). Upload the file again.',
   },
   API_ERR_UNKNOWN_IMPORT: {
     status: 404,
     error: 'not_found',
-    reason: 'That import is not known (the server may have restarted). Check the manifest list.',
+    reason: 'That import is not known (only the last 50 are kept). Check the manifest list.',
   },
   API_ERR_UNKNOWN_MANIFEST: {
     status: 404,

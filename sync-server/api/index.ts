@@ -11,7 +11,12 @@ import { z } from 'zod';
 import { EXPORT_FORMATS, EXPORT_KINDS } from '@/lib/core/export-rows';
 import { mappingError } from '@/lib/core/manifest-columns';
 import type { Store } from '../store/store';
-import { ImportError, importLimits, pouchManifestWriter } from '../import';
+import {
+  ImportError,
+  importLimits,
+  pouchManifestWriter,
+  recoverInterruptedImports,
+} from '../import';
 import type { ImportLimits, ImportLimitsInput, ManifestPreview, PouchLike } from '../import';
 import { contentTypeOneOf, requireManifestRole, sameOriginOnly, userOf } from './auth';
 import { sendApiError, sendImportError } from './errors';
@@ -23,6 +28,7 @@ import {
   writeExportXlsx,
 } from './exports';
 import { createImportRegistry, importStatusOf } from './imports';
+import type { ImportJob, StartImport } from './imports';
 import { columnMappingSchema, openMappingMemory } from './mapping-memory';
 import type { MappingMemory } from './mapping-memory';
 import { openUploadRegistry } from './uploads';
@@ -35,6 +41,10 @@ export interface ApiDeps {
   dataDir: string;
   log: Logger;
   limits?: ImportLimitsInput;
+  /** How long an uploaded file is kept for "import the good rows" later (default 24 h). */
+  uploadTtlMs?: number;
+  /** All kept uploads together (default 1 GB); past it the oldest idle ones are deleted. */
+  uploadsMaxBytes?: number;
 }
 
 export interface Api {
@@ -66,6 +76,8 @@ const importBodySchema = z
   })
   .strict();
 
+const retryBodySchema = z.object({ mode: z.enum(['good-rows', 'refuse']) }).strict();
+
 const exportQuerySchema = z.object({
   kind: z.enum(EXPORT_KINDS),
   format: z.enum(EXPORT_FORMATS).default('xlsx'),
@@ -85,7 +97,7 @@ export function createApi(deps: ApiDeps): Api {
   const reportDir = join(deps.dataDir, 'uploads-reports');
   let uploads: UploadRegistry | null = null;
   let memory: MappingMemory | null = null;
-  const imports = createImportRegistry(limits, log);
+  const imports = createImportRegistry(limits, log, apiDir);
 
   const router = express.Router();
   const auth = requireManifestRole(() => deps.store()?.upstream ?? null, log);
@@ -117,6 +129,47 @@ export function createApi(deps: ApiDeps): Api {
     fingerprint: preview.fingerprint,
     remembered: preview.fingerprint ? mem.get(preview.fingerprint) : null,
   });
+
+  /** The wire status; `canRetry` when the file is still kept and idle. */
+  const statusOf = (job: ImportJob) => {
+    const upload = uploads?.get(job.uploadId);
+    return importStatusOf(job, job.state !== 'running' && !!upload && !upload.busy);
+  };
+
+  const startImportOf = async (
+    ctx: { uploads: UploadRegistry; store: Store },
+    upload: Upload,
+    options: Omit<StartImport, 'upload' | 'writer' | 'onSettled'>,
+  ): Promise<ImportJob> => {
+    const [manifests, waybills] = await Promise.all([
+      ctx.store.database('manifests'),
+      ctx.store.database('waybills'),
+    ]);
+    return imports.start({
+      ...options,
+      upload,
+      // The server built and checked every waybill itself: written past the store's per-document
+      // wrappers (still the same database and changes feed); see writer.ts.
+      writer: pouchManifestWriter(
+        {
+          manifests: manifests as unknown as PouchLike,
+          waybills: waybills as unknown as PouchLike,
+        },
+        { trustedWaybills: true },
+      ),
+      onSettled(settled) {
+        // A finished import no longer needs the file; a failed one keeps it (for "import the
+        // good rows", or a fixed mapping) until it expires.
+        if (settled.state === 'done') {
+          ctx.uploads
+            .discard(upload.id)
+            .catch((err: unknown) =>
+              log.error({ err, uploadId: upload.id }, 'upload delete failed'),
+            );
+        }
+      },
+    });
+  };
 
   router.post(
     '/manifests/uploads',
@@ -200,12 +253,7 @@ export function createApi(deps: ApiDeps): Api {
           savedBy: user,
         });
       }
-      const [manifests, waybills] = await Promise.all([
-        ctx.store.database('manifests'),
-        ctx.store.database('waybills'),
-      ]);
-      const job = imports.start({
-        upload,
+      const job = await startImportOf(ctx, upload, {
         name: body.name,
         sheet: preview.sheet,
         header: { rowNumber: preview.header.rowNumber, dataStartRow: preview.header.dataStartRow },
@@ -214,36 +262,53 @@ export function createApi(deps: ApiDeps): Api {
         mode: body.mode,
         ...(body.waybillPattern ? { waybillPattern: body.waybillPattern } : {}),
         user,
-        writer: pouchManifestWriter({
-          manifests: manifests as unknown as PouchLike,
-          waybills: waybills as unknown as PouchLike,
-        }),
-        onSettled(settled) {
-          // A finished import no longer needs the file; a failed one keeps it (for "import the
-          // good rows", or a fixed mapping) until the hour is up.
-          if (settled.state === 'done') {
-            ctx.uploads
-              .discard(upload.id)
-              .catch((err: unknown) =>
-                log.error({ err, uploadId: upload.id }, 'upload delete failed'),
-              );
-          }
-        },
       });
       res.status(202).json({ manifestId: job.manifestId, importId: job.id });
     }),
   );
 
   router.get('/imports', auth, (_req, res) => {
-    res.json({ imports: imports.list().map(importStatusOf) });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ imports: imports.list().map((job) => statusOf(job)) });
   });
 
   router.get('/imports/:importId', auth, (req, res) => {
     const job = imports.get(String(req.params.importId));
     if (!job) return sendApiError(res, 'API_ERR_UNKNOWN_IMPORT');
     res.setHeader('Cache-Control', 'no-store');
-    res.json(importStatusOf(job));
+    res.json(statusOf(job));
   });
+
+  // Runs a finished import again on the same kept file with the same choices — "import the good
+  // rows" after a reload, a restart or a day, without uploading the file again.
+  router.post(
+    '/imports/:importId/retry',
+    auth,
+    sameOriginOnly,
+    contentTypeOneOf('application/json'),
+    express.json({ limit: '4kb' }),
+    route(async (req, res) => {
+      const ctx = ready(res);
+      if (!ctx) return;
+      const job = imports.get(String(req.params.importId));
+      if (!job) return sendApiError(res, 'API_ERR_UNKNOWN_IMPORT');
+      const parsed = retryBodySchema.safeParse(req.body);
+      if (!parsed.success)
+        return sendApiError(res, 'API_ERR_BAD_REQUEST', 'Use {"mode":"good-rows"}.');
+      if (job.state === 'running') return sendApiError(res, 'API_ERR_UPLOAD_BUSY');
+      const upload = ctx.uploads.get(job.uploadId);
+      if (!upload) return sendApiError(res, 'API_ERR_UNKNOWN_UPLOAD');
+      if (upload.busy) return sendApiError(res, 'API_ERR_UPLOAD_BUSY');
+      const next = await startImportOf(ctx, upload, {
+        name: job.name,
+        ...job.settings,
+        headers: job.headers,
+        mode: parsed.data.mode,
+        user: userOf(res).name,
+      });
+      res.status(202).json({ manifestId: next.manifestId, importId: next.id });
+    }),
+  );
 
   router.post('/imports/:importId/cancel', auth, sameOriginOnly, (req, res) => {
     const job = imports.get(String(req.params.importId));
@@ -258,7 +323,7 @@ export function createApi(deps: ApiDeps): Api {
     route(async (req, res) => {
       const job = imports.get(String(req.params.importId));
       if (!job) return sendApiError(res, 'API_ERR_UNKNOWN_IMPORT');
-      if (!job.report) return sendApiError(res, 'API_ERR_NO_REPORT');
+      if (!(await imports.reportOf(job))) return sendApiError(res, 'API_ERR_NO_REPORT');
       await mkdir(reportDir, { recursive: true });
       const file = await imports.writeReport(job, reportDir);
       res.setHeader('Content-Type', XLSX_TYPE);
@@ -338,7 +403,27 @@ export function createApi(deps: ApiDeps): Api {
   return {
     router,
     async start() {
-      uploads = await openUploadRegistry({ dir: join(deps.dataDir, 'uploads'), limits, log });
+      // Imports a stopped process left half done are rolled back before anyone can start one.
+      const store = deps.store();
+      if (store) {
+        const [manifests, waybills] = await Promise.all([
+          store.database('manifests'),
+          store.database('waybills'),
+        ]);
+        const recovered = await recoverInterruptedImports({
+          manifests: manifests as unknown as PouchLike,
+          waybills: waybills as unknown as PouchLike,
+        });
+        for (const r of recovered) log.warn(r, 'interrupted manifest import rolled back');
+      }
+      await imports.open();
+      uploads = await openUploadRegistry({
+        dir: join(deps.dataDir, 'uploads'),
+        limits,
+        log,
+        ...(deps.uploadTtlMs !== undefined ? { ttlMs: deps.uploadTtlMs } : {}),
+        ...(deps.uploadsMaxBytes !== undefined ? { maxStoredBytes: deps.uploadsMaxBytes } : {}),
+      });
       memory = await openMappingMemory(join(apiDir, 'mappings.json'), log);
       await rm(reportDir, { recursive: true, force: true });
     },

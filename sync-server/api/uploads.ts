@@ -1,17 +1,31 @@
 // Uploaded manifest files waiting to be imported: streamed to DATA_DIR/uploads with a byte cap
 // counted as they arrive, checked (inspect + preview) before anyone sees a row, and deleted after
-// a successful import or an hour.
+// a successful import or a day. Each file has a small JSON record beside it, so a person can come
+// back (after a reload or a server restart) and confirm the good rows without uploading again;
+// all stored uploads together stay under a size cap (the oldest idle ones go first).
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import { ImportError, inspectUpload, previewManifest } from '../import';
 import type { ImportLimits, ManifestPreview, UploadInspection } from '../import';
 
-export const UPLOAD_TTL_MS = 60 * 60_000; // 1 h
+export const UPLOAD_TTL_MS = 24 * 60 * 60_000; // 24 h
+/** All kept uploads together; past it the oldest idle ones are deleted. */
+export const UPLOADS_MAX_BYTES = 1024 * 1024 * 1024; // 1 GB
 export const PREVIEW_ROWS = 10;
+
+/** The record kept beside each file (`<id>.json`). */
+interface StoredUpload {
+  id: string;
+  fileName: string;
+  bytes: number;
+  user: string;
+  createdAt: string;
+  inspection: UploadInspection;
+}
 
 export interface Upload {
   id: string;
@@ -109,12 +123,17 @@ export async function openUploadRegistry(options: {
   dir: string;
   limits: ImportLimits;
   log: Logger;
+  ttlMs?: number;
+  maxStoredBytes?: number;
+  now?: () => number;
 }): Promise<UploadRegistry> {
   const { dir, limits, log } = options;
-  await mkdir(dir, { recursive: true });
-  // Files left by an earlier process belong to uploads nobody can reach any more.
-  for (const name of await readdir(dir)) await rm(join(dir, name), { force: true });
+  const ttlMs = options.ttlMs ?? UPLOAD_TTL_MS;
+  const maxStoredBytes = options.maxStoredBytes ?? UPLOADS_MAX_BYTES;
+  const now = options.now ?? Date.now;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const uploads = new Map<string, Upload>();
+  const recordPath = (id: string) => join(dir, `${id}.json`);
 
   async function discard(id: string): Promise<void> {
     const upload = uploads.get(id);
@@ -122,16 +141,63 @@ export async function openUploadRegistry(options: {
     uploads.delete(id);
     clearTimeout(upload.expiry);
     await rm(upload.path, { force: true });
+    await rm(recordPath(id), { force: true });
   }
+
+  const expireIn = (id: string, ms: number) =>
+    setTimeout(() => expire(id), Math.max(0, Math.min(ms, 2 ** 31 - 1))).unref();
+
+  // Uploads kept by an earlier process come back while they are young; anything else there
+  // (half-written files, records without a file, expired uploads) is deleted.
+  const keep = new Set<string>();
+  const names = await readdir(dir);
+  for (const name of names) {
+    const id = /^([0-9a-f-]{36})\.json$/.exec(name)?.[1];
+    if (!id) continue;
+    try {
+      const stored = JSON.parse(await readFile(join(dir, name), 'utf8')) as StoredUpload;
+      const path = join(dir, `${id}.xlsx`);
+      const age = now() - Date.parse(stored.createdAt);
+      if (stored.id !== id || !(age < ttlMs)) continue;
+      if ((await stat(path)).size !== stored.bytes) continue;
+      uploads.set(id, {
+        ...stored,
+        path,
+        previews: new Map(),
+        busy: false,
+        expiry: expireIn(id, ttlMs - age),
+      });
+      keep.add(`${id}.json`).add(`${id}.xlsx`);
+    } catch (err) {
+      log.warn({ err, file: name }, 'stored upload dropped');
+    }
+  }
+  for (const name of names)
+    if (!keep.has(name)) await rm(join(dir, name), { force: true, recursive: true });
 
   function expire(id: string): void {
     const upload = uploads.get(id);
     if (!upload) return;
     if (upload.busy) {
-      upload.expiry = setTimeout(() => expire(id), 60_000).unref();
+      upload.expiry = expireIn(id, 60_000);
       return;
     }
     discard(id).catch((err: unknown) => log.error({ err, uploadId: id }, 'upload cleanup failed'));
+  }
+
+  /** Deletes the oldest idle uploads (never `keepId`) while all of them pass the cap. */
+  async function makeRoom(keepId: string): Promise<void> {
+    let total = 0;
+    for (const u of uploads.values()) total += u.bytes;
+    const oldest = [...uploads.values()]
+      .filter((u) => u.id !== keepId && !u.busy)
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+    for (const u of oldest) {
+      if (total <= maxStoredBytes) return;
+      total -= u.bytes;
+      log.info({ uploadId: u.id, bytes: u.bytes }, 'oldest upload deleted to stay under the cap');
+      await discard(u.id);
+    }
   }
 
   return {
@@ -145,22 +211,31 @@ export async function openUploadRegistry(options: {
         const bytes = await saveBody(req, path, limits.maxFileBytes);
         const inspection = await inspectUpload(path, limits);
         const preview = await previewManifest(path, { inspection, limits, rows: PREVIEW_ROWS });
-        const upload: Upload = {
+        const stored: StoredUpload = {
           id,
-          path,
           fileName: fileNameOf(req),
           bytes,
           user,
-          createdAt: new Date().toISOString(),
+          createdAt: new Date(now()).toISOString(),
           inspection,
+        };
+        const tmp = `${recordPath(id)}.tmp`;
+        await writeFile(tmp, JSON.stringify(stored), { mode: 0o600 });
+        await rename(tmp, recordPath(id));
+        const upload: Upload = {
+          ...stored,
+          path,
           previews: new Map([[preview.sheet, preview]]),
           busy: false,
-          expiry: setTimeout(() => expire(id), UPLOAD_TTL_MS).unref(),
+          expiry: expireIn(id, ttlMs),
         };
         uploads.set(id, upload);
+        await makeRoom(id);
         return { upload, preview };
       } catch (err) {
         await rm(path, { force: true });
+        await rm(recordPath(id), { force: true });
+        await rm(`${recordPath(id)}.tmp`, { force: true });
         throw err;
       }
     },
@@ -179,7 +254,9 @@ export async function openUploadRegistry(options: {
     },
     discard,
     async close() {
-      for (const id of [...uploads.keys()]) await discard(id);
+      // Files stay on disk for the next start; only the timers go.
+      for (const upload of uploads.values()) clearTimeout(upload.expiry);
+      uploads.clear();
     },
   };
 }

@@ -139,6 +139,12 @@ export const IMPORT_ERRORS = {
     error: 'aborted',
     message: 'The import was cancelled; nothing from it was kept.',
   },
+  IMPORT_ERR_INTERRUPTED: {
+    status: 503,
+    error: 'service_unavailable',
+    message:
+      'The server restarted during this import; nothing from it was kept. Start the import again (the file is kept for a day).',
+  },
   IMPORT_ERR_STORE: {
     status: 503,
     error: 'service_unavailable',

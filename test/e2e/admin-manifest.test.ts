@@ -71,11 +71,24 @@ describe('admin manifest', () => {
     );
     expect(await page.getByTestId('report-counts').textContent()).toContain('Duplicate');
     expect(page.url()).toContain('?import=');
+
+    // The person leaves and opens the upload page again (no address to come back to): the page
+    // shows that import again, and the good rows can be imported without uploading the file.
+    await page.goto(`${server.url}/admin/`);
+    await page.goto(`${server.url}/admin/upload/`);
+    await expect
+      .poll(() => progress.getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('failed');
+    expect(await page.getByTestId('report-counts').textContent()).toContain('Duplicate');
     await page.getByTestId('import-good-rows').click();
     await expect.poll(() => progress.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
     expect(await page.getByTestId('import-written').textContent()).toBe('4');
     const manifestId = (await progress.getAttribute('data-manifest-id'))!;
     expect(manifestId).toMatch(/^m-/);
+    // A reload while (or after) importing comes back to the same import.
+    await page.reload();
+    await expect.poll(() => progress.getAttribute('data-manifest-id')).toBe(manifestId);
+    expect(await progress.getAttribute('data-state')).toBe('done');
 
     // The dashboard, opened once and never reloaded from here on.
     await page.goto(`${server.url}/admin/`);

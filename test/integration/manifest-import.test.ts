@@ -375,3 +375,65 @@ describe('the validation report as XLSX', () => {
     expect(ws?.getCell('B2').value).toBe('A (AWB No.)');
   });
 });
+
+describe('trusted waybill writes on the server store', () => {
+  it('land in the same database and changes feed, and roll back like any other', async () => {
+    const { openPouchStore } = await import('@/sync-server/store/pouch-store');
+    const { bootstrapDatabases } = await import('@/sync-server/bootstrap/databases');
+    const pino = (await import('pino')).default;
+    const store = await openPouchStore({
+      dataDir: join(dir, 'store'),
+      sessionTimeoutS: 600,
+      maxBodyBytes: 1e7,
+    });
+    try {
+      await bootstrapDatabases(store, pino({ level: 'silent' }));
+      const manifests = (await store.database('manifests')) as unknown as PouchLike;
+      const waybills = (await store.database('waybills')) as unknown as PouchLike & {
+        changes(o: object): Promise<{ results: { id: string }[] }>;
+      };
+      // The store's validate_doc_update runs for the ordinary call (a bad document is refused)…
+      const refused = await waybills.bulkDocs([{ _id: 'x:1', manifestId: 'x' }]);
+      expect(refused[0]?.error).toBeTruthy();
+
+      const path = join(dir, 'trusted-300.xlsx');
+      await makeSimpleManifest(path, 300);
+      const controller = new AbortController();
+      const writer = pouchManifestWriter({ manifests, waybills }, { trustedWaybills: true });
+      const { report } = await importManifest({
+        path,
+        mapping: { waybill: 1, consignee: 2, extra: [] },
+        manifest: meta('m-trusted'),
+        writer,
+        batchSize: 100,
+      });
+      expect(report.imported).toBe(300);
+      const feed = await waybills.changes({ since: 0 });
+      expect(feed.results.filter((r) => r.id.startsWith('m-trusted:'))).toHaveLength(300);
+      const one = await waybills.get('m-trusted:JD000000001');
+      expect(one).toMatchObject({ manifestId: 'm-trusted', _rev: expect.stringMatching(/^1-/) });
+
+      // …and an import that fails half way still takes every written waybill back out.
+      const err = await importManifest({
+        path,
+        mapping: { waybill: 1, extra: [] },
+        manifest: meta('m-trusted-abort'),
+        writer,
+        batchSize: 100,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.waybillsWritten >= 100) controller.abort();
+        },
+      }).catch((e: unknown) => e);
+      expect((err as ImportError).code).toBe('IMPORT_ERR_ABORTED');
+      const left = (await waybills.allDocs({
+        startkey: 'm-trusted-abort:',
+        endkey: 'm-trusted-abort:\uffff',
+      })) as { rows: unknown[] };
+      expect(left.rows).toEqual([]);
+      expect(await manifests.get('m-trusted-abort')).toMatchObject({ status: 'failed' });
+    } finally {
+      await store.close();
+    }
+  });
+});
