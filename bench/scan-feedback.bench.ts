@@ -52,6 +52,13 @@ async function main(): Promise<void> {
         `# phase ${phase}: p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms (${sorted.length})`,
       );
     }
+    for (const [kind, named] of Object.entries(out.steps)) {
+      const parts = Object.entries(named).map(([name, values]) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        return `${name} ${percentile(sorted, 50).toFixed(1)}/${percentile(sorted, 95).toFixed(1)} (${sorted.length})`;
+      });
+      console.log(`# steps of the ${kind} decode, p50/p95 ms: ${parts.join(', ')}`);
+    }
     console.log(`figure: scan-feedback-p50 ${percentile(ms, 50).toFixed(0)} ms`);
     console.log(`figure: scan-feedback-p95 ${percentile(ms, 95).toFixed(0)} ms (target <= 150)`);
     console.log(`# scan-feedback max ${ms[ms.length - 1]!.toFixed(0)} ms`);

@@ -3,6 +3,7 @@
 // and zoom where the track supports them, reads handed to the scan session as they pass the
 // read filters. The camera stops (every track) when the page is hidden or this view closes.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { OpenCamera } from '@/lib/platform/camera';
 import {
   CAMERA_PROBLEM_TEXT,
@@ -84,7 +85,11 @@ export default function CameraScanner({
           nextFrame: videoFrames(element),
           now: () => performance.now(),
           onReads: (reads) => {
-            for (const read of reads) onCodeRef.current(read.text);
+            // Rendered now, not in a task React schedules later: the flash is painted with the
+            // next frame after the agreeing read (bench/scan-feedback.bench.ts).
+            flushSync(() => {
+              for (const read of reads) onCodeRef.current(read.text);
+            });
           },
           onError: (error) => {
             console.error('[dockhand] decoder failed', error);

@@ -2,7 +2,9 @@
 // Typed entry: Enter or "Record" hands the code to the scan session. A hand scanner's burst is
 // caught page-wide by the wedge listener instead (and taken back out of this field).
 import type { FormEvent } from 'react';
-import { useRef, useState } from 'react';
+import { useRef, useState, useSyncExternalStore } from 'react';
+
+const noSubscription = () => () => {};
 
 export default function ScanEntry({
   onCode,
@@ -13,6 +15,13 @@ export default function ScanEntry({
 }) {
   const [code, setCode] = useState('');
   const input = useRef<HTMLInputElement>(null);
+  // The exported HTML shows the field before React takes it over; a code typed then would be
+  // wiped by hydration without a trace, so the field only accepts input once it is live.
+  const live = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -32,6 +41,7 @@ export default function ScanEntry({
           id="scan-code"
           ref={input}
           data-testid="scan-input"
+          disabled={!live}
           value={code}
           onChange={(e) => setCode(e.target.value)}
           autoComplete="off"
@@ -44,6 +54,7 @@ export default function ScanEntry({
         />
         <button
           data-testid="scan-submit"
+          disabled={!live}
           type="submit"
           className="min-h-16 rounded-xl bg-sky-500 px-6 text-xl font-bold text-slate-950 hover:bg-sky-400 active:bg-sky-300"
         >

@@ -19,6 +19,7 @@ declare global {
       misses: number;
       wrong: number;
       phases: Record<string, number[]>;
+      steps: Record<string, Record<string, number[]>>;
     }>;
   }
 }
@@ -63,32 +64,44 @@ window.scanFeedbackBench = async ({ frames, trials }) => {
   document.body.append(video);
   await video.play();
 
+  let lastTrace: Record<string, number> = {};
   const engine = await createDecoder('zxing-wasm', {
     createWorker: () =>
       new Worker(new URL('/zxing-wasm.worker.js', location.href), { type: 'module' }),
+    onTrace: (trace) => {
+      lastTrace = trace;
+    },
   });
   await engine.decode(new ImageData(W, H)); // compile the wasm before timing
-  // Every decode's start and end, to split the latency into its phases afterwards.
-  const decodes: Array<{ start: number; end: number; found: number }> = [];
+  // Every decode's start and end (and its steps), to split the latency into phases afterwards.
+  const decodes: Array<{
+    start: number;
+    end: number;
+    found: number;
+    trace: Record<string, number>;
+  }> = [];
   const decoder: BarcodeDecoder = {
     name: engine.name,
     formats: engine.formats,
     async decode(frame, hint) {
       const start = performance.now();
+      lastTrace = {};
       const reads = await engine.decode(frame, hint);
-      decodes.push({ start, end: performance.now(), found: reads.length });
+      decodes.push({ start, end: performance.now(), found: reads.length, trace: lastTrace });
       return reads;
     },
     dispose: () => engine.dispose(),
   };
 
   let onShown: ((code: string) => void) | null = null;
+  let handedAt = 0;
   const loop = startReadLoop({
     decoder,
     nextFrame: videoFrames(video),
     now: () => performance.now(),
     repeatWindowMs: 300,
     onReads(reads) {
+      handedAt = performance.now();
       for (const read of reads) {
         const code = waybillCodeFrom(read.text);
         if (!code.ok) continue;
@@ -108,7 +121,17 @@ window.scanFeedbackBench = async ({ frames, trials }) => {
     'frame wait': [],
     'first decode': [],
     'agreeing decode': [],
+    'decodes before the code': [],
+    'decode end→onReads': [],
     paint: [],
+  };
+  const steps: Record<string, Record<string, number[]>> = {
+    'in-flight': {},
+    first: {},
+    agreeing: {},
+  };
+  const addSteps = (kind: string, trace: Record<string, number>) => {
+    for (const [name, value] of Object.entries(trace)) (steps[kind]![name] ??= []).push(value);
   };
   let misses = 0;
   let wrong = 0;
@@ -134,11 +157,22 @@ window.scanFeedbackBench = async ({ frames, trials }) => {
     const after = decodes.filter((d) => d.start >= t0);
     const first = after.findIndex((d) => d.found > 0);
     const last = decodes[decodes.length - 1];
-    if (busy) phases['in-flight decode']!.push(busy.end - t0);
+    if (busy) {
+      phases['in-flight decode']!.push(busy.end - t0);
+      addSteps('in-flight', busy.trace);
+    }
     if (first >= 0 && last) {
       const seen = after.slice(first);
+      phases['decodes before the code']!.push(
+        after.slice(0, first).reduce((sum, d) => sum + d.end - d.start, 0),
+      );
       phases['first decode']!.push(seen[0]!.end - seen[0]!.start);
-      for (const d of seen.slice(1)) phases['agreeing decode']!.push(d.end - d.start);
+      addSteps('first', seen[0]!.trace);
+      for (const d of seen.slice(1)) {
+        phases['agreeing decode']!.push(d.end - d.start);
+        addSteps('agreeing', d.trace);
+      }
+      phases['decode end→onReads']!.push(handedAt - last.end);
       let waited = 0;
       let previousEnd = busy ? busy.end : t0;
       for (const d of after) {
@@ -158,6 +192,6 @@ window.scanFeedbackBench = async ({ frames, trials }) => {
   loop.stop();
   window.clearInterval(timer);
   decoder.dispose();
-  return { ms, byFrame, misses, wrong, phases };
+  return { ms, byFrame, misses, wrong, phases, steps };
 };
 document.title = 'ready';

@@ -5,6 +5,7 @@
 // https://docs.couchdb.org/en/stable/intro/security.html#password-hashing
 import { pbkdf2 } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { cachedPasswordHash } from './password-hash-cache';
 
 const require = createRequire(import.meta.url);
 
@@ -36,6 +37,6 @@ export function installNativePasswordHash(): void {
     paths: [require.resolve('express-pouchdb')],
   });
   const utils = require(utilsPath) as AuthUtils;
-  utils.hashPassword = nativePasswordHash;
+  utils.hashPassword = cachedPasswordHash(nativePasswordHash);
   installed = true;
 }

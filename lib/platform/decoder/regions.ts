@@ -287,20 +287,3 @@ export function flattenedGlare(image: GreyImage, radius: number): GreyImage {
   }
   return { data: out, width, height };
 }
-
-/** RGBA pixels of a grey image (what the ZXing reader takes). */
-export function rgbaFromGrey(image: GreyImage): {
-  data: Uint8ClampedArray<ArrayBuffer>;
-  width: number;
-  height: number;
-} {
-  const rgba = new Uint8ClampedArray(image.data.length * 4);
-  for (let i = 0, p = 0; i < image.data.length; i += 1, p += 4) {
-    const g = image.data[i]!;
-    rgba[p] = g;
-    rgba[p + 1] = g;
-    rgba[p + 2] = g;
-    rgba[p + 3] = 255;
-  }
-  return { data: rgba, width: image.width, height: image.height };
-}

@@ -66,6 +66,11 @@ export interface DecoderOptions {
   inThread?: boolean;
   /** zxing-wasm: makes the module worker (lets a test page or bundler supply its own URL). */
   createWorker?: () => Worker;
+  /**
+   * zxing-wasm: called after every read with the milliseconds each step took (grabbing the
+   * frame, handing it to the worker, each read pass, the reply): for benchmarks.
+   */
+  onTrace?: (trace: Record<string, number>) => void;
   /** zxing-js: TRY_HARDER (slower, reads more damaged/rotated codes). */
   tryHarder?: boolean;
 }

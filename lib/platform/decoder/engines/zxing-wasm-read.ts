@@ -6,15 +6,8 @@ import {
   type ReaderOptions,
   type ReadResult,
 } from 'zxing-wasm/reader';
-import { luminanceFrom } from '../frame';
-import {
-  barcodeRegions,
-  flattenedGlare,
-  frameFromLevelled,
-  levelledRegion,
-  rgbaFromGrey,
-  type GreyImage,
-} from '../regions';
+import { scratch, type FramePixels, type GreyPixels } from '../frame';
+import { barcodeRegions, flattenedGlare, frameFromLevelled, levelledRegion } from '../regions';
 import type { BarcodeFormat, Decoded, DecodeHint, Point } from '../types';
 import { DEFAULT_WASM_URL, hintedOptionsFor } from './zxing-wasm-options';
 
@@ -52,11 +45,31 @@ function decodedFrom(result: ReadResult): Decoded | null {
   return { text, format, cornerPoints: [topLeft, topRight, bottomRight, bottomLeft] };
 }
 
+const headers = new Map<string, Uint8Array>();
+
+/**
+ * A grey image as a binary PGM file in a buffer kept between reads. zxing-wasm reads PGM (stb_image)
+ * as the grey image it is; handed RGBA image data it would first allocate a fresh grey copy of its
+ * own on every read (a fresh buffer is what costs most here, see frame.ts).
+ */
+function pgmOf({ data, width, height }: GreyPixels): Uint8Array {
+  const size = `${width} ${height}`;
+  let header = headers.get(size);
+  if (!header) {
+    header = new TextEncoder().encode(`P5\n${size}\n255\n`);
+    headers.set(size, header);
+  }
+  const file = scratch('pgm', header.length + width * height);
+  file.set(header);
+  file.set(data, header.length);
+  return new Uint8Array(file.buffer, 0, file.length);
+}
+
 export async function readWithZxingWasm(
-  image: ImageData,
+  image: GreyPixels,
   options: ReaderOptions,
 ): Promise<Decoded[]> {
-  const results = await readBarcodes(image, options);
+  const results = await readBarcodes(pgmOf(image), options);
   return results.map(decodedFrom).filter((d): d is Decoded => d !== null);
 }
 
@@ -72,16 +85,11 @@ const MAX_REGIONS = 2;
 const withPoints = (reads: Decoded[], map: (p: Point) => Point): Decoded[] =>
   reads.map((r) => ({ ...r, cornerPoints: r.cornerPoints?.map(map) }));
 
-function imageFromGrey(grey: GreyImage): ImageData {
-  const { data, width, height } = rgbaFromGrey(grey);
-  return new ImageData(data, width, height);
-}
-
 /** The area around `near` (a code's corners in the previous frame), copied out of `image`. */
 function cropAround(
-  image: ImageData,
+  image: GreyPixels,
   near: readonly Point[],
-): { image: ImageData; at: Point } | null {
+): { image: GreyPixels; at: Point } | null {
   const xs = near.map((p) => p.x);
   const ys = near.map((p) => p.y);
   const w = Math.max(...xs) - Math.min(...xs);
@@ -97,13 +105,16 @@ function cropAround(
   const cw = x1 - x0;
   const ch = y1 - y0;
   if (cw <= 0 || ch <= 0) return null;
-  const data = new Uint8ClampedArray(cw * ch * 4);
+  const data = scratch('crop', cw * ch);
   for (let y = 0; y < ch; y += 1) {
-    const from = ((y0 + y) * image.width + x0) * 4;
-    data.set(image.data.subarray(from, from + cw * 4), y * cw * 4);
+    const from = (y0 + y) * image.width + x0;
+    data.set(image.data.subarray(from, from + cw), y * cw);
   }
-  return { image: new ImageData(data, cw, ch), at: { x: x0, y: y0 } };
+  return { image: { data, width: cw, height: ch }, at: { x: x0, y: y0 } };
 }
+
+/** Milliseconds spent in each step of one frame's read (bench/scan-feedback.bench.ts). */
+export type ReadTrace = Record<string, number>;
 
 /**
  * Every symbol in a camera frame: near the hinted place first (cheap, for the second agreeing
@@ -111,33 +122,48 @@ function cropAround(
  * levelled and enlarged, and once more with glare flattened (regions.ts says why).
  */
 export async function readFrameWithZxingWasm(
-  image: ImageData,
+  frame: FramePixels,
   plan: FramePlan,
   hint?: DecodeHint,
+  trace?: ReadTrace,
 ): Promise<Decoded[]> {
+  let mark = performance.now();
+  const step = (name: string) => {
+    if (!trace) return;
+    const now = performance.now();
+    trace[name] = (trace[name] ?? 0) + now - mark;
+    mark = now;
+  };
   if (hint?.near && hint.near.length > 0) {
-    const crop = cropAround(image, hint.near);
+    const crop = cropAround(frame.luma, hint.near);
     if (crop) {
       const [a, b] = hint.near;
       const upright = !!a && !!b && Math.abs(b.y - a.y) > Math.abs(b.x - a.x);
       const options = hint.format ? hintedOptionsFor(hint.format, upright) : plan.whole;
+      step('crop');
       const reads = await readWithZxingWasm(crop.image, options);
+      step('near read');
       if (reads.length > 0) {
         return withPoints(reads, (p) => ({ x: p.x + crop.at.x, y: p.y + crop.at.y }));
       }
     }
   }
-  const reads = await readWithZxingWasm(image, plan.whole);
+  const reads = await readWithZxingWasm(frame.luma, plan.whole);
+  step('whole');
   if (reads.length > 0 || !plan.region) return reads;
-  const grey: GreyImage = { data: luminanceFrom(image), width: image.width, height: image.height };
-  for (const region of barcodeRegions(grey, MAX_REGIONS)) {
+  const grey = frame.grey();
+  const regions = barcodeRegions(grey, MAX_REGIONS);
+  step('region search');
+  for (const region of regions) {
     const scale = Math.min(2, MAX_LEVELLED_LENGTH / region.length);
     const levelled = levelledRegion(grey, region, scale);
     const toFrame = (p: Point) => frameFromLevelled(p, region, scale);
-    const plain = await readWithZxingWasm(imageFromGrey(levelled), plan.region);
+    const plain = await readWithZxingWasm(levelled, plan.region);
+    step('region read');
     if (plain.length > 0) return withPoints(plain, toFrame);
     const flattened = flattenedGlare(levelled, Math.round(8 * scale));
-    const deglared = await readWithZxingWasm(imageFromGrey(flattened), plan.region);
+    const deglared = await readWithZxingWasm(flattened, plan.region);
+    step('region read');
     if (deglared.length > 0) return withPoints(deglared, toFrame);
   }
   return [];
