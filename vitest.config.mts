@@ -37,6 +37,9 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
+          // After the other projects, alone: the browser tests measure real key timing (a wedge
+          // burst is 8 ms per key) that servers under test on the same 2 cores would stretch.
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 120_000,
           expect: { poll: { timeout: 15_000, interval: 100 } },

@@ -117,22 +117,17 @@ async function eventually<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await fn().catch((e: unknown) => {
-      if (process.env.DEBUG_BRIDGE) console.log('eventually:', e);
-      return undefined;
-    });
+    const value = await fn().catch(() => undefined);
     if (value !== undefined) return value;
     if (Date.now() > deadline) {
-      if (process.env.DEBUG_BRIDGE)
-        console.log(
-          what,
-          JSON.stringify(
-            await db('GET', 'print_jobs/_all_docs?include_docs=true&conflicts=true', admin()),
-          ),
-          JSON.stringify(await fn().catch((e: unknown) => String(e))),
-          JSON.stringify(debugStatus?.()),
-        );
-      throw new Error(`timed out waiting for ${what}`);
+      // Say what the bridge and the server held, so a timeout in CI explains itself.
+      const jobs = await db('GET', 'print_jobs/_all_docs?include_docs=true', admin()).catch(
+        (e: unknown) => String(e),
+      );
+      throw new Error(
+        `timed out waiting for ${what}; bridge: ${JSON.stringify(debugStatus?.())}; ` +
+          `server jobs: ${JSON.stringify(jobs)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }
