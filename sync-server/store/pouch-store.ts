@@ -4,6 +4,7 @@
 // express 4 app inside express-pouchdb never shares request objects with our express 5 app.
 import fs from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import expressPouchDB from 'express-pouchdb';
@@ -12,7 +13,45 @@ import PouchDB from 'pouchdb';
 import type { PouchDatabase } from 'pouchdb';
 import { installNativePasswordHash, PASSWORD_ITERATIONS } from './native-password-hash';
 import { readStoreConfig, writeStoreConfig } from './store-config';
-import type { Store } from './store';
+import type { LocalLevel, Store } from './store';
+
+// PouchDB's own leveldown (a dependency of pouchdb, not ours): resolved from pouchdb's folder.
+const requireFromPouch = createRequire(createRequire(import.meta.url).resolve('pouchdb'));
+const leveldown = requireFromPouch('leveldown') as ((location: string) => LocalLevel) & {
+  destroy?: unknown;
+  repair?: unknown;
+};
+/** The LevelDB handles PouchDB opened through recordingLeveldown, by location. */
+const levelByLocation = new Map<string, LocalLevel>();
+/** The databases stores handed out, to their LevelDB (see localLevelOf). */
+const levelByDatabase = new WeakMap<PouchDatabase, LocalLevel>();
+
+/**
+ * The same leveldown PouchDB loads by default, passed as its documented `db` option so that the
+ * handles it opens are known. Named like leveldown's own constructor because PouchDB caches open
+ * handles per constructor name: anything else opening the same folder keeps sharing the handle.
+ */
+const recordingLeveldown = Object.defineProperty(
+  Object.assign(
+    (location: string): LocalLevel => {
+      const level = leveldown(location);
+      levelByLocation.set(location, level);
+      return level;
+    },
+    { destroy: leveldown.destroy, repair: leveldown.repair },
+  ),
+  'name',
+  { value: 'LevelDOWN' },
+);
+
+/**
+ * The open LevelDB behind a database from an embedded store's database(), or null (another store,
+ * or closed). Read-only use: PouchDB owns every write.
+ */
+export function localLevelOf(db: PouchDatabase): LocalLevel | null {
+  const level = levelByDatabase.get(db);
+  return level?.status === 'open' ? level : null;
+}
 
 export interface PouchStoreOptions {
   dataDir: string;
@@ -77,7 +116,7 @@ export async function openPouchStore(opts: PouchStoreOptions): Promise<Store> {
   // the two values that must survive a restart — the hashed admins and the cookie secret.
   const persisted = readStoreConfig(opts.dataDir);
   installNativePasswordHash();
-  const LocalPouch = PouchDB.defaults({ prefix: dbDir + path.sep });
+  const LocalPouch = PouchDB.defaults({ prefix: dbDir + path.sep, db: recordingLeveldown });
   const app = expressPouchDB(LocalPouch, {
     mode: 'fullCouchDB',
     inMemoryConfig: true,
@@ -102,8 +141,12 @@ export async function openPouchStore(opts: PouchStoreOptions): Promise<Store> {
   });
   fs.chmodSync(socketPath, 0o600);
 
-  const database = async (name: string) =>
-    app.dbWrapper.wrap(name, await getOrCreateDB(LocalPouch, name));
+  const database = async (name: string) => {
+    const db = await getOrCreateDB(LocalPouch, name);
+    const level = levelByLocation.get(dbDir + path.sep + name);
+    if (level) levelByDatabase.set(db, level);
+    return app.dbWrapper.wrap(name, db); // wraps in place: the same object
+  };
 
   return {
     upstream: { socketPath },

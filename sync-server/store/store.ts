@@ -6,6 +6,28 @@ export interface StoreUpstream {
   socketPath: string;
 }
 
+/** One step of a LevelDB iterator: no key and no value once the range is exhausted. */
+export type LevelNext = (err: Error | null | undefined, key?: string, value?: string) => void;
+
+/**
+ * Read-only ordered access to an embedded database's LevelDB (PouchDB's own on-disk layout), for
+ * bulk reads that PouchDB would serve with one LevelDB `get` per document (see sync-server/exports).
+ */
+export interface LocalLevel {
+  readonly status: string;
+  iterator(opts: {
+    gt?: string;
+    gte?: string;
+    lt?: string;
+    lte?: string;
+    limit?: number;
+    keyAsBuffer: false;
+    valueAsBuffer: false;
+    /** Bytes fetched per native call (leveldown's default is 16 KB). */
+    highWaterMark?: number;
+  }): { next(cb: LevelNext): void; end(cb: (err?: Error | null) => void): void };
+}
+
 export interface Store {
   readonly upstream: StoreUpstream;
   /** Names of the CouchDB server admins (`[admins]` section). */

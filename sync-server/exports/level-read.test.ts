@@ -1,0 +1,192 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PouchDatabase } from 'pouchdb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPORT_KINDS } from '@/lib/core/export-rows';
+import type { ExportRow } from '@/lib/core/export-rows';
+import { exportRows, exportRowsViaPouch } from '../api/exports';
+import type { ExportSource } from '../api/exports';
+import { localLevelOf, openPouchStore } from '../store/pouch-store';
+import type { Store } from '../store/store';
+import {
+  compareCodePoints,
+  liveIdsIn,
+  winningBodiesIn,
+  winningDocsWhere,
+  winningSeqOf,
+} from './level-read';
+
+const meta = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    id: 'a',
+    rev_tree: [{ pos: 1, ids: ['x', { status: 'available' }, []] }],
+    rev: '1-x',
+    rev_map: { '1-x': 7 },
+    winningRev: '1-x',
+    deleted: false,
+    seq: 7,
+    ...over,
+  });
+
+describe('winningSeqOf', () => {
+  it.each([
+    ['the usual layout', meta(), 7],
+    ['a deleted winner', meta({ deleted: true }), null],
+    [
+      'a deleted winner as PouchDB writes it',
+      '{"id":"c","rev":"2-b","deleted":true,"rev_tree":[],"rev_map":{"1-a":3,"2-b":5},"winningRev":"2-b","seq":5}',
+      null,
+    ],
+    ['the winner is not the latest rev', meta({ rev_map: { '1-x': 3, '2-y': 9 } }), 3],
+    ['an id that looks like the markers', meta({ id: ',"rev_map":{},"winningRev":"9-z"' }), 7],
+    [
+      'no cached winner (old PouchDB)',
+      JSON.stringify({ id: 'a', rev_map: { '1-x': 7 } }),
+      undefined,
+    ],
+    [
+      'another key order',
+      JSON.stringify({ id: 'a', winningRev: '1-x', deleted: false, rev_map: { '1-x': 5 } }),
+      5,
+    ],
+  ])('%s', (_name, metadata, expected) => {
+    expect(winningSeqOf(metadata)).toBe(expected);
+  });
+});
+
+describe('compareCodePoints', () => {
+  it('orders like UTF-8 bytes: astral characters after U+FFFD', () => {
+    const ids = ['m:\u{1F600}', 'm:\uFFFD', 'm:é', 'm:z', 'm:a'];
+    const bytes = [...ids].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    expect([...ids].sort(compareCodePoints)).toEqual(bytes);
+  });
+});
+
+describe('LevelDB reads match PouchDB', () => {
+  let dir: string;
+  let store: Store;
+  let waybills: PouchDatabase;
+  let scans: PouchDatabase;
+  let manifests: PouchDatabase;
+  const ids = ['m1:00042', 'm1:00043', 'm1:00044', 'm1:é1', 'm1:\u{1F600}', 'm1:\uFFFD', 'm1:gone'];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dockhand-level-read-'));
+    store = await openPouchStore({ dataDir: dir, sessionTimeoutS: 600, maxBodyBytes: 1e6 });
+    [manifests, waybills, scans] = await Promise.all([
+      store.database('manifests'),
+      store.database('waybills'),
+      store.database('scans'),
+    ]);
+    await waybills.bulkDocs([
+      ...ids.map((id, i) => ({
+        _id: id,
+        manifestId: 'm1',
+        number: id.slice(3),
+        consignee: `Person ${i}`,
+        weight: i,
+      })),
+      { _id: 'm2:00042', manifestId: 'm2', number: '00042' },
+      { _id: 'm10:00001', manifestId: 'm10', number: '00001' },
+      { _id: '_design/x', views: {} },
+    ]);
+    // An update (older body stays under its seq), a deletion, and a conflict whose winner is
+    // the branch written second.
+    const old = await waybills.get('m1:00043');
+    await waybills.put({ ...old, consignee: 'Updated' });
+    const gone = await waybills.get('m1:gone');
+    await waybills.put({ ...gone, _deleted: true });
+    const conflicted = await waybills.get('m1:00044');
+    await (waybills as unknown as { bulkDocs(d: object[], o: object): Promise<unknown> }).bulkDocs(
+      [
+        { ...conflicted, _rev: '2-aaaa', consignee: 'Branch A' },
+        { ...conflicted, _rev: '2-ffff', consignee: 'Branch F' },
+      ].map((d) => ({
+        ...d,
+        _revisions: {
+          start: 2,
+          ids: [d._rev.slice(2), String(conflicted._rev).slice(2)],
+        },
+      })),
+      { new_edits: false },
+    );
+    const scan = (id: string, over: Record<string, unknown>) => ({
+      _id: id,
+      code: '00042',
+      normalised: '00042',
+      manifestId: 'm1',
+      result: 'matched',
+      source: 'camera',
+      deviceId: 'dev-1',
+      user: 'sam',
+      scannedAt: '2026-05-01T08:00:00.000Z',
+      ...over,
+    });
+    await scans.bulkDocs([
+      scan('d:1', {}),
+      scan('d:2', { result: 'duplicate', scannedAt: '2026-05-01T08:01:00.000Z' }),
+      scan('d:3', { normalised: '00043', code: '00043' }),
+      scan('d:4', { normalised: 'ZZ9', code: '=ZZ9', result: 'unknown' }),
+      scan('d:5', { normalised: 'YY8', code: 'YY8', result: 'unknown' }),
+      scan('d:6', { manifestId: 'other', result: 'void', voids: 'd:3' }),
+      scan('d:7', { manifestId: 'm2' }),
+      scan('d:8', { normalised: '\u{1F600}' }),
+      scan('d:9', { normalised: 'YY8', code: 'YY8', result: 'unknown' }),
+    ]);
+    const deleted = await scans.get('d:9');
+    await scans.put({ ...deleted, _deleted: true });
+    const edited = await scans.get('d:5');
+    await scans.put({ ...edited, user: 'sue' });
+    await manifests.put({ _id: 'm1', name: 'M1' });
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds the LevelDB of the store databases only', () => {
+    expect(localLevelOf(waybills)).not.toBeNull();
+    expect(localLevelOf(Object.create(waybills) as PouchDatabase)).toBeNull();
+  });
+
+  it('winning bodies and live ids of a range, in id order', async () => {
+    const range = { startkey: 'm1:', endkey: 'm1:\uffff' };
+    const viaPouch = await waybills.allDocs({ ...range, include_docs: true });
+    const bodies = await winningBodiesIn(localLevelOf(waybills)!, range);
+    expect(bodies?.map((b) => JSON.parse(b) as unknown)).toEqual(viaPouch.rows.map((r) => r.doc));
+    expect(await liveIdsIn(localLevelOf(waybills)!, range)).toEqual(viaPouch.rows.map((r) => r.id));
+    expect(viaPouch.rows.map((r) => r.doc?.consignee)).toContain('Branch F');
+  });
+
+  it('filtered documents of the whole database, in id order', async () => {
+    const viaPouch = await scans.allDocs({ include_docs: true });
+    const docs = await winningDocsWhere(
+      localLevelOf(scans)!,
+      () => true,
+      (d) => d.result !== 'matched',
+    );
+    expect(docs).toEqual(viaPouch.rows.map((r) => r.doc!).filter((d) => d.result !== 'matched'));
+  });
+
+  it.each(EXPORT_KINDS)('%s export rows are the same as through PouchDB', async (kind) => {
+    const source: ExportSource = { manifests, waybills, scans };
+    const all = async (pages: AsyncIterable<ExportRow[]>) => {
+      const rows: ExportRow[] = [];
+      for await (const page of pages) rows.push(...page);
+      return rows;
+    };
+    // Both reads of this store take the LevelDB path (null would mean a silent fallback).
+    expect(
+      await winningDocsWhere(
+        localLevelOf(scans)!,
+        () => true,
+        () => true,
+      ),
+    ).not.toBeNull();
+    const direct = await all(exportRows(source, 'm1', kind));
+    expect(direct.length).toBeGreaterThan(0);
+    expect(direct).toEqual(await all(exportRowsViaPouch(source, 'm1', kind)));
+  });
+});
