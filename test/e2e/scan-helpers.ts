@@ -121,3 +121,32 @@ export async function typeCode(page: Page, code: string) {
   await page.getByTestId('scan-input').fill(code);
   await page.getByTestId('scan-input').press('Enter');
 }
+
+/**
+ * Types `text` then Enter as real key events whose timestamps are `gapMs` apart, whatever the
+ * pace at which the test machine delivers them. `page.keyboard.type({ delay })` waits for the page
+ * to acknowledge each key, so a busy 2-core machine stretched an 8 ms scanner burst into what
+ * looked like a person typing. Chromium stamps each event with the `timestamp` it is sent with
+ * (CDP Input.dispatchKeyEvent), which is what KeyboardEvent.timeStamp reports to the page.
+ */
+export async function typeWithKeyTiming(page: Page, text: string, gapMs: number): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const start = Date.now() / 1000;
+    const keys = [...text].map((char) => ({ key: char, text: char, code: '' }));
+    keys.push({ key: 'Enter', text: '\r', code: 'Enter' });
+    for (const [i, k] of keys.entries()) {
+      const timestamp = start + (i * gapMs) / 1000;
+      const common = {
+        key: k.key,
+        code: k.code || undefined,
+        windowsVirtualKeyCode: k.key === 'Enter' ? 13 : k.key.toUpperCase().charCodeAt(0),
+        timestamp,
+      };
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', text: k.text, ...common });
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...common });
+    }
+  } finally {
+    await cdp.detach();
+  }
+}

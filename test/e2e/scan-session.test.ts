@@ -17,6 +17,7 @@ import {
   seedScan,
   serverScans,
   typeCode,
+  typeWithKeyTiming,
 } from './scan-helpers';
 
 let server: TestSyncServer;
@@ -122,8 +123,7 @@ describe('scan session', () => {
     // A wedge burst with focus outside any field (8 ms between keys, then Enter).
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     const wedge = await nextResult(page, async () => {
-      await page.keyboard.type('JD0002', { delay: 8 });
-      await page.keyboard.press('Enter');
+      await typeWithKeyTiming(page, 'JD0002', 8);
     });
     expect(wedge.result).toBe('matched');
     await expect.poll(() => progress.getAttribute('data-scanned')).toBe('3');
@@ -135,8 +135,7 @@ describe('scan session', () => {
     const rowsBeforeBurst = await page.getByTestId('scan-row').count();
     await page.getByTestId('scan-input').focus();
     const burst = await nextResult(page, async () => {
-      await page.keyboard.type('ZZ4242', { delay: 8 });
-      await page.keyboard.press('Enter');
+      await typeWithKeyTiming(page, 'ZZ4242', 8);
     });
     expect(burst.code).toBe('ZZ4242');
     await expect.poll(() => page.getByTestId('scan-row').count()).toBe(rowsBeforeBurst + 1);
@@ -148,8 +147,7 @@ describe('scan session', () => {
     // A person typing at human speed in the field is manual entry, not a wedge scan.
     await page.getByTestId('scan-input').focus();
     const typed = await nextResult(page, async () => {
-      await page.keyboard.type('ZZ7777', { delay: 110 });
-      await page.keyboard.press('Enter');
+      await typeWithKeyTiming(page, 'ZZ7777', 110);
     });
     expect(typed.code).toBe('ZZ7777');
     await expect
