@@ -8,7 +8,13 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ColumnMapping } from '@/lib/core/manifest-columns';
-import { IMPORT_ERRORS, ImportError, importManifest, writeValidationReportXlsx } from '../import';
+import {
+  IMPORT_ERRORS,
+  ImportError,
+  importManifest,
+  stopParseWorkers,
+  writeValidationReportXlsx,
+} from '../import';
 import type {
   ImportErrorCode,
   ImportLimits,
@@ -255,6 +261,9 @@ export function createImportRegistry(
         mode: o.mode,
         limits,
         writer: o.writer,
+        // The XLSX parse runs beside the store's writes on the other core, and the server's event
+        // loop stays free for devices syncing meanwhile.
+        parser: 'worker',
         signal: job.controller.signal,
         log,
         manifest: {
@@ -344,7 +353,7 @@ export function createImportRegistry(
     async close() {
       for (const job of jobs.values()) job.controller.abort();
       await Promise.allSettled([...running]);
-      await persistNow();
+      await Promise.all([persistNow(), stopParseWorkers()]);
     },
   };
 }

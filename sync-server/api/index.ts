@@ -15,6 +15,7 @@ import {
   ImportError,
   importLimits,
   pouchManifestWriter,
+  prewarmParseWorker,
   recoverInterruptedImports,
 } from '../import';
 import type { ImportLimits, ImportLimitsInput, ManifestPreview, PouchLike } from '../import';
@@ -181,6 +182,8 @@ export function createApi(deps: ApiDeps): Api {
       if (!ctx) return;
       try {
         const { upload, preview } = await ctx.uploads.receive(req, userOf(res).name);
+        // An import usually follows: have its parse worker loaded while the mapping is checked.
+        void prewarmParseWorker();
         res.status(201).json(previewBody(upload, preview, ctx.memory));
       } catch (err) {
         if (!(err instanceof ImportError)) throw err;

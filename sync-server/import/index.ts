@@ -8,6 +8,7 @@ export type { SheetInfo, UploadInspection } from './inspect-upload';
 export { previewManifest } from './preview-manifest';
 export type { ManifestPreview, PreviewOptions } from './preview-manifest';
 export { importManifest } from './import-manifest';
+export { prewarmParseWorker, stopParseWorkers } from './parse-in-worker';
 export type {
   ImportManifestOptions,
   ImportProgress,

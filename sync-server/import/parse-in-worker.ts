@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ImportError } from './errors';
 import type { ParseEvent, ParseOptions } from './parse-manifest';
-import type { WorkerMessage } from './sheet-worker';
+import type { ParentMessage, WorkerMessage } from './sheet-worker';
 
 /** Heap of one parse worker: live data is ~50 MB at 100k rows; the cap keeps GC from lagging. */
 const WORKER_OLD_GEN_MB = 96;
+/** Its young generation: V8's default for a worker held ~20 MB more at peak for no speed. */
+const WORKER_YOUNG_GEN_MB = 16;
 
 /** The worker script: compiled JS when present, else the TypeScript source loaded through tsx. */
 function workerScript(): { script: string; eval: boolean } {
@@ -22,16 +24,78 @@ function workerScript(): { script: string; eval: boolean } {
   };
 }
 
+interface ParseWorker {
+  worker: Worker;
+  /** Resolves true once the worker has loaded the parser, false if it died first. */
+  ready: Promise<boolean>;
+  exited: boolean;
+}
+
+function spawnParseWorker(): ParseWorker {
+  const { script, eval: isEval } = workerScript();
+  const worker = new Worker(script, {
+    eval: isEval,
+    resourceLimits: {
+      maxOldGenerationSizeMb: WORKER_OLD_GEN_MB,
+      maxYoungGenerationSizeMb: WORKER_YOUNG_GEN_MB,
+    },
+  });
+  // An idle spare never keeps the process alive; a running parse is ref'd again.
+  worker.unref();
+  // A Worker's 'error' with no listener throws in the parent: a spare that fails is only dropped.
+  worker.on('error', () => {});
+  const parseWorker: ParseWorker = { worker, exited: false, ready: Promise.resolve(false) };
+  parseWorker.ready = new Promise<boolean>((resolve) => {
+    const onMessage = (m: WorkerMessage) => {
+      if (m.type !== 'ready') return;
+      worker.off('message', onMessage);
+      resolve(true);
+    };
+    worker.on('message', onMessage);
+    worker.once('exit', () => {
+      parseWorker.exited = true;
+      resolve(false);
+    });
+  });
+  return parseWorker;
+}
+
+/** The worker loaded ahead of the next import (see prewarmParseWorker). */
+let spare: ParseWorker | null = null;
+let keepWarm = false;
+
+/**
+ * Starts a parse worker ahead of the next import, and another after each import, so an import
+ * does not wait ~1.5 s for a worker to load exceljs and the TypeScript sources. Resolves when it
+ * is ready (false if it could not start; imports then start their own).
+ */
+export function prewarmParseWorker(): Promise<boolean> {
+  keepWarm = true;
+  if (!spare || spare.exited) spare = spawnParseWorker();
+  return spare.ready;
+}
+
+/** Stops the spare worker and keeping one (server shutdown). */
+export async function stopParseWorkers(): Promise<void> {
+  keepWarm = false;
+  const idle = spare;
+  spare = null;
+  if (idle && !idle.exited) await idle.worker.terminate();
+}
+
+function takeParseWorker(): ParseWorker {
+  const taken = spare && !spare.exited ? spare : spawnParseWorker();
+  spare = null;
+  return taken;
+}
+
 export async function* parseManifestRowsInWorker(
   options: ParseOptions,
   signal?: AbortSignal,
 ): AsyncGenerator<ParseEvent> {
-  const { script, eval: isEval } = workerScript();
-  const worker = new Worker(script, {
-    eval: isEval,
-    workerData: options,
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GEN_MB },
-  });
+  const parseWorker = takeParseWorker();
+  const { worker } = parseWorker;
+  worker.ref();
   const queue: WorkerMessage[] = [];
   let failure: ImportError | null = null;
   let exited = false;
@@ -41,6 +105,7 @@ export async function* parseManifestRowsInWorker(
     wake = null;
   };
   worker.on('message', (m: WorkerMessage) => {
+    if (m.type === 'ready') return;
     queue.push(m);
     notify();
   });
@@ -55,6 +120,8 @@ export async function* parseManifestRowsInWorker(
     exited = true;
     notify();
   });
+  if (parseWorker.exited) exited = true;
+  worker.postMessage({ type: 'start', options } satisfies ParentMessage);
   const onAbort = () => {
     failure = new ImportError('IMPORT_ERR_ABORTED');
     notify();
@@ -64,7 +131,7 @@ export async function* parseManifestRowsInWorker(
     for (;;) {
       const m = queue.shift();
       if (m?.type === 'event') {
-        worker.postMessage('next'); // one more batch may come
+        worker.postMessage({ type: 'next' } satisfies ParentMessage); // one more batch may come
         yield m.event;
         continue;
       }
@@ -77,5 +144,6 @@ export async function* parseManifestRowsInWorker(
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await worker.terminate();
+    if (keepWarm) void prewarmParseWorker();
   }
 }

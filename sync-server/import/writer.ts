@@ -28,6 +28,7 @@ export interface PouchLike {
   allDocs(
     options: Record<string, unknown>,
   ): Promise<{ rows: { id: string; value: { rev: string } }[] }>;
+  info(): Promise<unknown>;
 }
 
 const DELETE_PAGE = 1_000;
@@ -63,6 +64,31 @@ function firstRev(): string {
   return `1-${randomUUID().replace(/-/g, '')}`;
 }
 
+type AppendNewDocs = (
+  docs: Record<string, unknown>[],
+  callback: (err: unknown, result?: { written: number; existing: number[] }) => void,
+) => void;
+
+/**
+ * The leveldb adapter's `_appendNewDocs` (added by patches/pouchdb+9.0.0.patch): brand-new first
+ * revisions in one LevelDB batch under the adapter's write lock, without the per-document get and
+ * revision-tree merge of `bulkDocs` — writing 100k waybills measured ~7 s through bulkDocs,
+ * ~2.4 s this way. Ids that already exist come back as `existing` and go through bulkDocs. Null on an
+ * adapter without it (another PouchDB adapter, or the patch not applied).
+ */
+function appendNewDocsOf(
+  db: PouchLike,
+): ((docs: Record<string, unknown>[]) => Promise<{ existing: number[] }>) | null {
+  const method = (db as unknown as { _appendNewDocs?: AppendNewDocs })._appendNewDocs;
+  if (typeof method !== 'function') return null;
+  return (docs) =>
+    new Promise((resolve, reject) =>
+      method.call(db, docs, (err, result) =>
+        err || !result ? reject(err ?? new Error('no result')) : resolve(result),
+      ),
+    );
+}
+
 export interface PouchWriterOptions {
   /**
    * Waybills are new documents under a manifest id made for this import (ids are
@@ -84,12 +110,21 @@ export function pouchManifestWriter(
 ): ManifestWriter {
   const { manifests, waybills } = dbs;
   const direct = options.trustedWaybills ? adapterBulkDocs(waybills) : null;
+  const append = options.trustedWaybills ? appendNewDocsOf(waybills) : null;
+  let ready: Promise<unknown> | null = null;
+  const bulkNew = (couchDocs: Record<string, unknown>[]) =>
+    (direct ?? waybills.bulkDocs.bind(waybills))(couchDocs, { new_edits: false });
   const writeNew = options.trustedWaybills
-    ? (docs: Waybill[]) =>
-        (direct ?? waybills.bulkDocs.bind(waybills))(
-          docs.map(({ id, ...rest }) => ({ _id: id, _rev: firstRev(), ...rest })),
-          { new_edits: false },
-        )
+    ? async (docs: Waybill[]) => {
+        const couchDocs = docs.map(({ id, ...rest }) => ({ _id: id, _rev: firstRev(), ...rest }));
+        if (!append) return bulkNew(couchDocs);
+        // Adapter methods skip PouchDB's wait for the database to open; info() waits for it.
+        ready ??= waybills.info();
+        await ready;
+        const { existing } = await append(couchDocs);
+        // Ids left by an earlier import of the same manifest id (tombstones): bulkDocs merges them.
+        return existing.length > 0 ? bulkNew(existing.map((i) => couchDocs[i]!)) : [];
+      }
     : (docs: Waybill[]) => waybills.bulkDocs(docs.map(toCouch));
   return {
     async createManifest(doc) {

@@ -12,7 +12,9 @@ import {
   importManifest,
   inspectUpload,
   pouchManifestWriter,
+  prewarmParseWorker,
   previewManifest,
+  stopParseWorkers,
   writeValidationReportXlsx,
 } from '@/sync-server/import';
 import type { ManifestWriter, PouchLike } from '@/sync-server/import';
@@ -214,6 +216,16 @@ describe('choosing the sheet and the parser', () => {
       return { report, docs };
     };
     expect(await run('worker')).toEqual(await run('inline'));
+    // A worker started ahead (as the server does after an upload) gives the same, twice: each
+    // import takes the spare and leaves a fresh one.
+    expect(await prewarmParseWorker()).toBe(true);
+    try {
+      const inline = await run('inline');
+      expect(await run('worker')).toEqual(inline);
+      expect(await run('worker')).toEqual(inline);
+    } finally {
+      await stopParseWorkers();
+    }
   });
 
   it('the worker-thread parser reports file errors with their code', async () => {
@@ -432,6 +444,19 @@ describe('trusted waybill writes on the server store', () => {
       })) as { rows: unknown[] };
       expect(left.rows).toEqual([]);
       expect(await manifests.get('m-trusted-abort')).toMatchObject({ status: 'failed' });
+
+      // New waybills go in through the patched adapter's one-batch append (store-patches.test.ts);
+      // ids it finds taken, such as the tombstones that rollback left, go through bulkDocs.
+      expect(typeof (waybills as unknown as { _appendNewDocs?: unknown })._appendNewDocs).toBe(
+        'function',
+      );
+      const revived = { id: 'm-trusted-abort:JD000000001', manifestId: 'm-trusted-abort' };
+      await writer.writeWaybills([
+        { ...revived, number: 'JD000000001' },
+        { id: 'm-trusted-abort:NEW1', manifestId: 'm-trusted-abort', number: 'NEW1' },
+      ]);
+      expect(await waybills.get(revived.id)).toMatchObject({ number: 'JD000000001' });
+      expect(await waybills.get('m-trusted-abort:NEW1')).toMatchObject({ number: 'NEW1' });
     } finally {
       await store.close();
     }

@@ -1,12 +1,16 @@
 // The patches under patches/ fix failures of the embedded store that ended or confused the
 // server; each is checked here against the real modules, so an upgrade that drops one shows.
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import PouchDB from 'pouchdb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPouchStore } from '../../sync-server/store/pouch-store';
 
+// PouchDB's own leveldown, to read what it stored.
+const requireFromPouch = createRequire(createRequire(import.meta.url).resolve('pouchdb'));
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -53,4 +57,120 @@ describe('pouchdb-changeslike-wrapper patch', () => {
       }
     },
   );
+});
+
+// _appendNewDocs (pouchdb patch) writes brand-new first revisions in one LevelDB batch for
+// imports. What it stores must be what PouchDB's own new_edits:false write stores.
+describe('pouchdb _appendNewDocs patch', () => {
+  type Raw = [string, string][];
+  type AppendResult = { written: number; existing: number[] };
+  type Doc = Record<string, unknown>;
+  /** The part of a PouchDB database these tests call. */
+  interface Db {
+    put(doc: Doc): Promise<{ rev: string }>;
+    get(id: string): Promise<Doc>;
+    remove(id: string, rev: string): Promise<unknown>;
+    bulkDocs(docs: Doc[], opts: { new_edits: false }): Promise<unknown>;
+    info(): Promise<{ doc_count: number; update_seq: number }>;
+    changes(opts: { since: number }): Promise<{ results: { id: string; seq: number }[] }>;
+    close(): Promise<void>;
+    _appendNewDocs(docs: Doc[], cb: (err: unknown, r?: AppendResult) => void): void;
+  }
+  const append = (db: Db, docs: Doc[]) =>
+    new Promise<AppendResult>((resolve, reject) =>
+      db._appendNewDocs(docs, (err, r) => (err ? reject(err) : resolve(r!))),
+    );
+  const rev = (c: string) => `1-${c.repeat(32)}`;
+
+  async function freshDb(): Promise<{ db: Db; dir: string }> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dockhand-append-'));
+    dirs.push(dir);
+    return { db: new PouchDB(path.join(dir, 'db')) as unknown as Db, dir };
+  }
+
+  /** Every LevelDB entry, with seq numbers replaced by the id they belong to. */
+  async function stored(dir: string): Promise<Record<string, unknown>> {
+    const level = requireFromPouch('leveldown')(path.join(dir, 'db'));
+    await new Promise<void>((resolve, reject) =>
+      level.open((err: unknown) => (err ? reject(err) : resolve())),
+    );
+    const raw: Raw = [];
+    const it = level.iterator({ keyAsBuffer: false, valueAsBuffer: false });
+    for (;;) {
+      const [key, value] = await new Promise<[string?, string?]>((resolve, reject) =>
+        it.next((err: unknown, k?: string, v?: string) => (err ? reject(err) : resolve([k, v]))),
+      );
+      if (key === undefined) break;
+      raw.push([key, value!]);
+    }
+    await new Promise((resolve) => it.end(resolve));
+    await new Promise((resolve) => level.close(resolve));
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of raw) {
+      if (key.endsWith('_local_uuid')) continue;
+      const parsed = JSON.parse(value) as Record<string, unknown>;
+      if (key.startsWith('\xffby-sequence\xff')) out[`body ${String(parsed._id)}`] = parsed;
+      else if (key.startsWith('\xffdocument-store\xff')) {
+        const { seq: _seq, rev_map: revMap, ...meta } = parsed;
+        out[`meta ${key.slice(16)}`] = { ...meta, revs: Object.keys(revMap as object) };
+      } else out[key] = parsed;
+    }
+    return out;
+  }
+
+  it('stores exactly what bulkDocs with new_edits:false stores, in one write', async () => {
+    const docs = [
+      { _id: 'm:2', _rev: rev('a'), number: '2', nested: { q: [1, 'x'] }, text: 'ü€😀 "<b>"' },
+      { _id: 'm:1', _rev: rev('b'), number: '1' },
+    ];
+    const a = await freshDb();
+    const b = await freshDb();
+    await a.db.put({ _id: 'before', x: 1 });
+    await b.db.put({ _id: 'before', x: 1 });
+    await a.db.bulkDocs(structuredClone(docs), { new_edits: false });
+    expect(await append(b.db, structuredClone(docs))).toEqual({ written: 2, existing: [] });
+    const infoA = await a.db.info();
+    const infoB = await b.db.info();
+    expect([infoB.doc_count, infoB.update_seq]).toEqual([infoA.doc_count, infoA.update_seq]);
+    expect(await b.db.get('m:2')).toEqual(await a.db.get('m:2'));
+    // The adapter's counters moved on: the next ordinary write takes the next sequence.
+    await b.db.put({ _id: 'after' });
+    const changes = await b.db.changes({ since: 0 });
+    expect(changes.results.map((r) => [r.id, r.seq])).toEqual([
+      ['before', 1],
+      ['m:2', 2],
+      ['m:1', 3],
+      ['after', 4],
+    ]);
+    await a.db.put({ _id: 'after' });
+    await a.db.close();
+    await b.db.close();
+    expect(await stored(b.dir)).toEqual(await stored(a.dir));
+  });
+
+  it('leaves ids that exist (live or deleted) or repeat for bulkDocs, and refuses edits', async () => {
+    const { db } = await freshDb();
+    await db.put({ _id: 'm:live', v: 'old' });
+    const gone = await db.put({ _id: 'm:gone' });
+    await db.remove('m:gone', gone.rev);
+    const result = await append(db, [
+      { _id: 'm:live', _rev: rev('c'), v: 'new' },
+      { _id: 'm:gone', _rev: rev('d') },
+      { _id: 'm:new', _rev: rev('e') },
+      { _id: 'm:new', _rev: rev('f') },
+    ]);
+    expect(result).toEqual({ written: 1, existing: [0, 1, 3] });
+    expect(await db.get('m:live')).toMatchObject({ v: 'old' });
+    await expect(db.get('m:gone')).rejects.toMatchObject({ status: 404 });
+    expect(await db.get('m:new')).toMatchObject({ _rev: rev('e') });
+    for (const bad of [
+      { _id: 'm:x', _rev: '2-' + 'a'.repeat(32) },
+      { _id: '_design/x', _rev: rev('a') },
+      { _id: 'm:x', _rev: rev('a'), _deleted: true },
+      { _id: 'm:x' },
+    ])
+      await expect(append(db, [bad])).rejects.toMatchObject({ status: 500 });
+    expect((await db.info()).doc_count).toBe(2);
+    await db.close();
+  });
 });
