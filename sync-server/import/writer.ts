@@ -73,8 +73,8 @@ type AppendNewDocs = (
  * The leveldb adapter's `_appendNewDocs` (added by patches/pouchdb+9.0.0.patch): brand-new first
  * revisions in one LevelDB batch under the adapter's write lock, without the per-document get and
  * revision-tree merge of `bulkDocs` — writing 100k waybills measured ~7 s through bulkDocs,
- * ~2.4 s this way. Ids that already exist come back as `existing` and go through bulkDocs. Null on an
- * adapter without it (another PouchDB adapter, or the patch not applied).
+ * ~2.4 s this way. Ids that already exist come back as `existing` and go through bulkDocs. Null
+ * on an adapter without it (another PouchDB adapter, or the patch not applied).
  */
 function appendNewDocsOf(
   db: PouchLike,
