@@ -104,7 +104,14 @@ async function main() {
     );
 
     await timeExport(url, 'missing', 'csv'); // warm-up (store caches, exceljs load)
-    const scanned = await timeExport(url, 'scanned', 'xlsx');
+    // The median of three: one run on this shared 2-core machine varied by ±20 %.
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await timeExport(url, 'scanned', 'xlsx'));
+    runs.sort((a, b) => a.seconds - b.seconds);
+    const scanned = runs[1]!;
+    console.log(
+      `# xlsx runs: ${runs.map((r) => r.seconds.toFixed(2)).join(', ')} s (median reported)`,
+    );
     const missingXlsx = await timeExport(url, 'scanned', 'csv');
     console.log(
       `scanned csv: ${missingXlsx.seconds.toFixed(2)} s (${(missingXlsx.bytes / 1e6).toFixed(1)} MB)`,

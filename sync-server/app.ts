@@ -37,7 +37,7 @@ export interface SyncServerDeps {
   /** Where the once-only generated admin password goes (default: stdout). */
   print?: (text: string) => void;
   loginLimit?: LoginLimitOptions;
-  /** Manifest upload limits (defaults: sync-server/import/limits.ts). */
+  /** Manifest upload limits over the configured ones (defaults: sync-server/import/limits.ts). */
   importLimits?: ImportLimitsInput;
 }
 
@@ -85,7 +85,13 @@ export function createSyncServer(
     store: () => store,
     dataDir: config.dataDir,
     log,
-    limits: deps.importLimits,
+    limits: {
+      maxFileBytes: config.imports.maxFileBytes,
+      maxRows: config.imports.maxRows,
+      ...deps.importLimits,
+    },
+    uploadTtlMs: config.imports.uploadTtlMs,
+    uploadsMaxBytes: config.imports.uploadsMaxBytes,
   });
   app.use('/api', api.router);
   app.use(createStaticApp(config.staticDir));

@@ -19,6 +19,12 @@ describe('configFromEnv', () => {
       redirectRatePerMinute: 600,
       visitFlushMs: 2_000,
       linkCreateLimit: { burst: 500, refillPerMinute: 60 },
+      imports: {
+        maxFileBytes: 50 * 1024 * 1024,
+        maxRows: 200_000,
+        uploadTtlMs: 24 * 3_600_000,
+        uploadsMaxBytes: 1024 * 1024 * 1024,
+      },
     });
   });
 
@@ -34,8 +40,18 @@ describe('configFromEnv', () => {
       DOCKHAND_TRUST_PROXY: 'true',
       DOCKHAND_LINK_CREATE_BURST: '50',
       DOCKHAND_LINK_CREATE_PER_MIN: '6',
+      DOCKHAND_IMPORT_MAX_FILE_BYTES: '1048576',
+      DOCKHAND_IMPORT_MAX_ROWS: '5000',
+      DOCKHAND_UPLOAD_KEEP_HOURS: '2',
+      DOCKHAND_UPLOADS_MAX_BYTES: '10485760',
     });
     expect(config).toMatchObject({
+      imports: {
+        maxFileBytes: 1_048_576,
+        maxRows: 5_000,
+        uploadTtlMs: 7_200_000,
+        uploadsMaxBytes: 10_485_760,
+      },
       linkCreateLimit: { burst: 50, refillPerMinute: 6 },
       host: '0.0.0.0',
       port: 9000,
@@ -57,6 +73,7 @@ describe('configFromEnv', () => {
         DOCKHAND_CORS_ORIGINS: 'https://ok.example,not-an-origin',
         DOCKHAND_LOG_LEVEL: 'loud',
         DOCKHAND_TRUST_PROXY: 'maybe',
+        DOCKHAND_IMPORT_MAX_FILE_BYTES: '10 MB',
       });
     } catch (err) {
       error = err;
@@ -69,6 +86,7 @@ describe('configFromEnv', () => {
       'DOCKHAND_CORS_ORIGINS',
       'DOCKHAND_LOG_LEVEL',
       'DOCKHAND_TRUST_PROXY',
+      'DOCKHAND_IMPORT_MAX_FILE_BYTES',
     ]) {
       expect(problems).toContain(name);
     }

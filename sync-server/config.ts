@@ -56,6 +56,12 @@ const envSchema = z.object({
   DOCKHAND_LINK_CREATE_PER_MIN: intFrom(1, 1_000_000).default(
     DEFAULT_LINK_CREATE_LIMIT.refillPerMinute,
   ),
+  // Manifest uploads: one file's size and rows, how long an upload is kept for "import the good
+  // rows" later, and all kept uploads together (the oldest idle ones go first past it).
+  DOCKHAND_IMPORT_MAX_FILE_BYTES: intFrom(1024, 4096 * MIB).default(50 * MIB),
+  DOCKHAND_IMPORT_MAX_ROWS: intFrom(1, 2_000_000).default(200_000),
+  DOCKHAND_UPLOAD_KEEP_HOURS: intFrom(1, 24 * 30).default(24),
+  DOCKHAND_UPLOADS_MAX_BYTES: intFrom(MIB, 1024 * 1024 * MIB).default(1024 * MIB),
 });
 
 export interface SyncServerConfig {
@@ -73,6 +79,12 @@ export interface SyncServerConfig {
   redirectRatePerMinute: number;
   visitFlushMs: number;
   linkCreateLimit: LinkCreateLimitOptions;
+  imports: {
+    maxFileBytes: number;
+    maxRows: number;
+    uploadTtlMs: number;
+    uploadsMaxBytes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -111,6 +123,12 @@ export function configFromEnv(env: Record<string, string | undefined>): SyncServ
     linkCreateLimit: {
       burst: e.DOCKHAND_LINK_CREATE_BURST,
       refillPerMinute: e.DOCKHAND_LINK_CREATE_PER_MIN,
+    },
+    imports: {
+      maxFileBytes: e.DOCKHAND_IMPORT_MAX_FILE_BYTES,
+      maxRows: e.DOCKHAND_IMPORT_MAX_ROWS,
+      uploadTtlMs: e.DOCKHAND_UPLOAD_KEEP_HOURS * 3_600_000,
+      uploadsMaxBytes: e.DOCKHAND_UPLOADS_MAX_BYTES,
     },
   };
 }

@@ -124,7 +124,8 @@ beforeAll(async () => {
   ]);
   server = createSyncServer(
     {
-      ...configFromEnv({}),
+      // The upload cap comes from the environment, as an operator sets it.
+      ...configFromEnv({ DOCKHAND_IMPORT_MAX_FILE_BYTES: String(MAX_FILE) }),
       host: '127.0.0.1',
       port: 0,
       dataDir,
@@ -133,7 +134,7 @@ beforeAll(async () => {
       staticDir: join(dir, 'no-app'),
     },
     pino({ level: process.env.DOCKHAND_TEST_LOG_LEVEL ?? 'silent' }),
-    { print: () => undefined, importLimits: { maxFileBytes: MAX_FILE } },
+    { print: () => undefined },
   );
   ({ url } = await server.listen());
   await createUser('sue', 'sue-password-123', ['supervisor']);

@@ -158,8 +158,9 @@ describe('pouchdb _appendNewDocs patch', () => {
       { _id: 'm:gone', _rev: rev('d') },
       { _id: 'm:new', _rev: rev('e') },
       { _id: 'm:new', _rev: rev('f') },
+      { _id: 'm:\ud800', _rev: rev('a') }, // not valid UTF-8 as a key
     ]);
-    expect(result).toEqual({ written: 1, existing: [0, 1, 3] });
+    expect(result).toEqual({ written: 1, existing: [0, 1, 3, 4] });
     expect(await db.get('m:live')).toMatchObject({ v: 'old' });
     await expect(db.get('m:gone')).rejects.toMatchObject({ status: 404 });
     expect(await db.get('m:new')).toMatchObject({ _rev: rev('e') });
