@@ -1,7 +1,8 @@
 // The service worker (bundled by `serwist build` into out/sw.js): precaches the exported app shell
-// so the app opens with no network. Sync traffic (/db, /api) is never cached or intercepted.
+// so the app opens with no network, and keeps the few build files too big to precache once they
+// have been loaded. Sync traffic (/db, /api) is never cached or intercepted.
 import type { PrecacheEntry, SerwistGlobalConfig, SerwistPlugin } from 'serwist';
-import { Serwist } from 'serwist';
+import { CacheFirst, CacheableResponsePlugin, ExpirationPlugin, Serwist } from 'serwist';
 
 declare global {
   interface WorkerGlobalScope extends SerwistGlobalConfig {
@@ -48,7 +49,21 @@ const serwist = new Serwist({
   skipWaiting: false,
   clientsClaim: true,
   navigationPreload: false,
-  runtimeCaching: [],
+  // Build chunks left out of the precache for their size (the label preview's ZPL renderer, ~9 MB)
+  // are kept once fetched, so a label preview seen once also works offline. Their names are
+  // content hashes: a cached copy is never stale, and old ones expire.
+  runtimeCaching: [
+    {
+      matcher: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/_next/static/'),
+      handler: new CacheFirst({
+        cacheName: 'dockhand-build-files',
+        plugins: [
+          new CacheableResponsePlugin({ statuses: [200] }),
+          new ExpirationPlugin({ maxEntries: 16, maxAgeSeconds: 60 * 24 * 3600 }),
+        ],
+      }),
+    },
+  ],
   disableDevLogs: true,
 });
 
