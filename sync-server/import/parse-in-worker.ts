@@ -60,6 +60,8 @@ function spawnParseWorker(): ParseWorker {
   return parseWorker;
 }
 
+const RESPAWN_DELAY_MS = 2_000;
+
 /** The worker loaded ahead of the next import (see prewarmParseWorker). */
 let spare: ParseWorker | null = null;
 let keepWarm = false;
@@ -144,6 +146,7 @@ export async function* parseManifestRowsInWorker(
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await worker.terminate();
-    if (keepWarm) void prewarmParseWorker();
+    // The next spare starts once this import's memory has been given back, not on top of it.
+    if (keepWarm) setTimeout(() => keepWarm && void prewarmParseWorker(), RESPAWN_DELAY_MS).unref();
   }
 }

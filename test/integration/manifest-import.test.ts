@@ -216,8 +216,8 @@ describe('choosing the sheet and the parser', () => {
       return { report, docs };
     };
     expect(await run('worker')).toEqual(await run('inline'));
-    // A worker started ahead (as the server does after an upload) gives the same, twice: each
-    // import takes the spare and leaves a fresh one.
+    // A worker started ahead (as the server does after an upload) gives the same; so does the
+    // next import right after, before a new spare has been started.
     expect(await prewarmParseWorker()).toBe(true);
     try {
       const inline = await run('inline');
