@@ -19,6 +19,7 @@ import { bootstrapDatabases } from '../sync-server/bootstrap/databases';
 import { openPouchStore } from '../sync-server/store/pouch-store';
 import { makeSimpleManifest } from '../test/fixtures/xlsx/make-fixtures';
 import { SYNC_SERVER_HEAP_FLAG } from '../sync-server/heap-cap';
+import { medianRun } from './pages/serve';
 
 const ROWS = 100_000;
 const TARGET_S = 5;
@@ -107,9 +108,8 @@ async function main(): Promise<void> {
       await mkdir(join(dir, `db-capped-${i}`));
       runs.push(measure([HEAP_CAP_FLAG], `db-capped-${i}`));
     }
-    runs.sort((a, b) => a.seconds - b.seconds);
     const capped = {
-      ...runs[Math.floor(runs.length / 2)]!,
+      ...medianRun(runs, (r) => r.seconds),
       rssMb: Math.max(...runs.map((r) => r.rssMb)),
     };
     console.log(

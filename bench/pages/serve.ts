@@ -79,3 +79,8 @@ export async function serveBenchPage(entry: string, framesDir = tmpdir()): Promi
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
+
+/** The run with the median of `value` (benchmarks repeated because one run varies ±20 % here). */
+export function medianRun<T>(runs: readonly T[], value: (run: T) => number): T {
+  return [...runs].sort((a, b) => value(a) - value(b))[Math.floor((runs.length - 1) / 2)]!;
+}

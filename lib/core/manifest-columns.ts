@@ -308,10 +308,6 @@ export function extraColumnNames(headers: readonly string[], columns: readonly n
   });
 }
 
-/**
- * A reader for the data rows of one manifest. It keeps the numbers seen so far to report
- * duplicates, and never throws: every bad row becomes a result with issues.
- */
 const BLANK: CellText = { text: '' };
 
 function isBlankRow(cells: readonly (CellText | undefined)[]): boolean {
@@ -345,8 +341,13 @@ function mappedText(
   return c.text;
 }
 
-// The per-row function defines no closures: it runs 100,000 times per import, and under tsx
-// every function created gets a `__name` call.
+/**
+ * A reader for the data rows of one manifest. It keeps the numbers seen so far to report
+ * duplicates, and never throws: every bad row becomes a result with issues.
+ *
+ * The per-row function defines no closures: it runs 100,000 times per import, and under tsx
+ * every function created gets a `__name` call.
+ */
 export function createRowReader(options: RowReaderOptions) {
   const { manifestId, mapping, headers, pattern } = options;
   const seen = new Map<string, number>();

@@ -68,7 +68,7 @@ let keepWarm = false;
 
 /**
  * Starts a parse worker ahead of the next import, and another after each import, so an import
- * does not wait ~1.5 s for a worker to load exceljs and the TypeScript sources. Resolves when it
+ * does not wait ~0.7 s for a worker to load exceljs and the TypeScript sources. Resolves when it
  * is ready (false if it could not start; imports then start their own).
  */
 export function prewarmParseWorker(): Promise<boolean> {

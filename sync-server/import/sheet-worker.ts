@@ -1,7 +1,7 @@
 // Worker thread entry: loads the parser, then waits for one job (`start` with its options), runs
 // parseManifestRows and posts its events. It waits for the parent to take each batch (credit-
 // based), so a slow store holds the parse back instead of filling memory. Started ahead of the
-// import (see parse-in-worker.ts): loading exceljs and the TypeScript sources takes ~1.5 s.
+// import (see parse-in-worker.ts): loading exceljs and the TypeScript sources takes ~0.7 s.
 import { parentPort } from 'node:worker_threads';
 import { ImportError } from './errors';
 import { parseManifestRows } from './parse-manifest';

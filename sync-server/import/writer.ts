@@ -81,12 +81,17 @@ function appendNewDocsOf(
 ): ((docs: Record<string, unknown>[]) => Promise<{ existing: number[] }>) | null {
   const method = (db as unknown as { _appendNewDocs?: AppendNewDocs })._appendNewDocs;
   if (typeof method !== 'function') return null;
-  return (docs) =>
-    new Promise((resolve, reject) =>
+  // Adapter methods skip PouchDB's wait for the database to open; info() waits for it.
+  let opened: Promise<unknown> | null = null;
+  return async (docs) => {
+    opened ??= db.info();
+    await opened;
+    return new Promise((resolve, reject) =>
       method.call(db, docs, (err, result) =>
         err || !result ? reject(err ?? new Error('no result')) : resolve(result),
       ),
     );
+  };
 }
 
 export interface PouchWriterOptions {
@@ -111,16 +116,12 @@ export function pouchManifestWriter(
   const { manifests, waybills } = dbs;
   const direct = options.trustedWaybills ? adapterBulkDocs(waybills) : null;
   const append = options.trustedWaybills ? appendNewDocsOf(waybills) : null;
-  let ready: Promise<unknown> | null = null;
   const bulkNew = (couchDocs: Record<string, unknown>[]) =>
     (direct ?? waybills.bulkDocs.bind(waybills))(couchDocs, { new_edits: false });
   const writeNew = options.trustedWaybills
     ? async (docs: Waybill[]) => {
         const couchDocs = docs.map(({ id, ...rest }) => ({ _id: id, _rev: firstRev(), ...rest }));
         if (!append) return bulkNew(couchDocs);
-        // Adapter methods skip PouchDB's wait for the database to open; info() waits for it.
-        ready ??= waybills.info();
-        await ready;
         const { existing } = await append(couchDocs);
         // Ids left by an earlier import of the same manifest id (tombstones): bulkDocs merges them.
         return existing.length > 0 ? bulkNew(existing.map((i) => couchDocs[i]!)) : [];

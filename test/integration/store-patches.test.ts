@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import PouchDB from 'pouchdb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { forEachEntry } from '../../sync-server/exports/level-read';
 import { openPouchStore } from '../../sync-server/store/pouch-store';
 
 // PouchDB's own leveldown, to read what it stored.
@@ -95,15 +96,7 @@ describe('pouchdb _appendNewDocs patch', () => {
       level.open((err: unknown) => (err ? reject(err) : resolve())),
     );
     const raw: Raw = [];
-    const it = level.iterator({ keyAsBuffer: false, valueAsBuffer: false });
-    for (;;) {
-      const [key, value] = await new Promise<[string?, string?]>((resolve, reject) =>
-        it.next((err: unknown, k?: string, v?: string) => (err ? reject(err) : resolve([k, v]))),
-      );
-      if (key === undefined) break;
-      raw.push([key, value!]);
-    }
-    await new Promise((resolve) => it.end(resolve));
+    await forEachEntry(level, {}, (key, value) => raw.push([key, value]));
     await new Promise((resolve) => level.close(resolve));
     const out: Record<string, unknown> = {};
     for (const [key, value] of raw) {
