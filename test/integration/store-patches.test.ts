@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import PouchDB from 'pouchdb';
+import type { PouchDatabase } from 'pouchdb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { forEachEntry } from '../../sync-server/exports/level-read';
 import { openPouchStore } from '../../sync-server/store/pouch-store';
@@ -13,6 +14,8 @@ import { openPouchStore } from '../../sync-server/store/pouch-store';
 // PouchDB's own leveldown, to read what it stored.
 const requireFromPouch = createRequire(createRequire(import.meta.url).resolve('pouchdb'));
 const dirs: string[] = [];
+/** express-pouchdb passes the user as an option PouchDB's own typings do not name. */
+type ChangesOptions = Parameters<PouchDatabase['changes']>[0];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
@@ -58,6 +61,43 @@ describe('pouchdb-changeslike-wrapper patch', () => {
       }
     },
   );
+
+  // CI caught this at shutdown: a device's feed (a user, not an admin, so the security check runs
+  // first) started on a database that had just closed. express-pouchdb listens for events only.
+  it("a user's feed on a closed database reports the error to listeners and to .then() callers, once", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dockhand-patch-'));
+    dirs.push(dir);
+    const store = await openPouchStore({ dataDir: dir, sessionTimeoutS: 600, maxBodyBytes: 1e6 });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await store.addServerAdmin('admin', 'a-long-test-password');
+      const db = await store.database('scans');
+      await db.close();
+      const userCtx = { name: 'picker', roles: ['scanner'] };
+      const heard: string[] = [];
+      for (const live of [true, false]) {
+        const feed = db.changes({ since: 'now', live, userCtx } as ChangesOptions);
+        feed.on('error', (err) => {
+          heard.push(`${live ? 'live' : 'once'}: ${(err as Error).message}`);
+        });
+      }
+      const viaThen = await Promise.resolve(
+        db.changes({ since: 'now', userCtx } as ChangesOptions),
+      ).then(
+        () => 'resolved',
+        (err: Error) => err.message,
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      expect(heard.sort()).toEqual(['live: database is closed', 'once: database is closed']);
+      expect(viaThen).toBe('database is closed');
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await store.close();
+    }
+  });
 });
 
 // _appendNewDocs (pouchdb patch) writes brand-new first revisions in one LevelDB batch for
