@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { durableLeveldown } from '@/lib/node/durable-leveldown';
 import type { PrintJob } from '@/lib/schema/print-job';
 import type { Printer, PrinterStatus } from '@/lib/schema/printer';
 import type { Template } from '@/lib/schema/template';
@@ -53,11 +54,16 @@ export function openLocalDbs(dataDir: string): LocalDbs {
   };
 }
 
-const PouchDB = createRequire(import.meta.url)('pouchdb') as new (name: string) => LocalDb;
+const PouchDB = createRequire(import.meta.url)('pouchdb') as new (
+  name: string,
+  options: { db: unknown },
+) => LocalDb;
+/** Durable writes: a job marked `printing` is on disk before its first byte goes out. */
+const leveldown = durableLeveldown();
 
 export function openLocalDb(dataDir: string, name: string): LocalDb {
   mkdirSync(dataDir, { recursive: true });
-  return new PouchDB(join(dataDir, name));
+  return new PouchDB(join(dataDir, name), { db: leveldown });
 }
 
 const isNotFound = (error: unknown) =>

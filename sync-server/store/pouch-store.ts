@@ -4,44 +4,29 @@
 // express 4 app inside express-pouchdb never shares request objects with our express 5 app.
 import fs from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import expressPouchDB from 'express-pouchdb';
 import { getOrCreateDB } from 'express-pouchdb/lib/create-or-delete-dbs.js';
 import PouchDB from 'pouchdb';
 import type { PouchDatabase } from 'pouchdb';
+import { durableLeveldown } from '@/lib/node/durable-leveldown';
 import { installNativePasswordHash, PASSWORD_ITERATIONS } from './native-password-hash';
 import { readStoreConfig, writeStoreConfig } from './store-config';
 import type { LocalLevel, Store } from './store';
 
-// PouchDB's own leveldown (a dependency of pouchdb, not ours): resolved from pouchdb's folder.
-const requireFromPouch = createRequire(createRequire(import.meta.url).resolve('pouchdb'));
-const leveldown = requireFromPouch('leveldown') as ((location: string) => LocalLevel) & {
-  destroy?: unknown;
-  repair?: unknown;
-};
 /** The LevelDB handles PouchDB opened through recordingLeveldown, by location. */
 const levelByLocation = new Map<string, LocalLevel>();
 /** The databases stores handed out, to their LevelDB (see localLevelOf). */
 const levelByDatabase = new WeakMap<PouchDatabase, LocalLevel>();
 
 /**
- * The same leveldown PouchDB loads by default, passed as its documented `db` option so that the
- * handles it opens are known. Named like leveldown's own constructor because PouchDB caches open
- * handles per constructor name: anything else opening the same folder keeps sharing the handle.
+ * PouchDB's leveldown with durable writes (lib/node/durable-leveldown.ts: a scan acknowledged to
+ * a device is on disk), passed as PouchDB's documented `db` option so that the handles it opens
+ * are known.
  */
-const recordingLeveldown = Object.defineProperty(
-  Object.assign(
-    (location: string): LocalLevel => {
-      const level = leveldown(location);
-      levelByLocation.set(location, level);
-      return level;
-    },
-    { destroy: leveldown.destroy, repair: leveldown.repair },
-  ),
-  'name',
-  { value: 'LevelDOWN' },
+const recordingLeveldown = durableLeveldown((location, level) =>
+  levelByLocation.set(location, level as LocalLevel),
 );
 
 /**
