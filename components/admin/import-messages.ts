@@ -25,6 +25,7 @@ export const PROBLEM_TITLES: Record<string, string> = {
   IMPORT_ERR_MANIFEST_EXISTS: 'That manifest already exists',
   IMPORT_ERR_ABORTED: 'Import cancelled',
   IMPORT_ERR_INTERRUPTED: 'The server restarted during the import',
+  IMPORT_ERR_PARSER_STOPPED: 'The server stopped reading the file',
   IMPORT_ERR_STORE: 'The waybills could not be saved',
   API_ERR_UNAUTHORIZED: 'You are not logged in',
   API_ERR_FORBIDDEN: 'You need the supervisor or admin role',

@@ -145,6 +145,12 @@ export const IMPORT_ERRORS = {
     message:
       'The server restarted during this import; nothing from it was kept. Start the import again (the file is kept for a day).',
   },
+  IMPORT_ERR_PARSER_STOPPED: {
+    status: 503,
+    error: 'service_unavailable',
+    message:
+      'The server stopped reading the workbook before the end; nothing from this import was kept. The file passed its checks, so start the import again. If it stops again, tell your administrator: the server log says why.',
+  },
   IMPORT_ERR_STORE: {
     status: 503,
     error: 'service_unavailable',

@@ -111,11 +111,15 @@ export async function* parseManifestRowsInWorker(
     queue.push(m);
     notify();
   });
+  // A worker that dies is not the file's fault as far as anyone can tell (the file passed
+  // inspectUpload, and parse errors come back as messages): the person is told to try again.
   worker.on('error', (err: Error & { code?: string }) => {
     failure =
       err.code === 'ERR_WORKER_OUT_OF_MEMORY'
         ? new ImportError('IMPORT_ERR_ZIP_BOMB', 'parse worker ran out of memory', { cause: err })
-        : new ImportError('IMPORT_ERR_CORRUPT', err.message, { cause: err });
+        : new ImportError('IMPORT_ERR_PARSER_STOPPED', `parse worker failed: ${err.message}`, {
+            cause: err,
+          });
     notify();
   });
   worker.on('exit', () => {
@@ -140,7 +144,7 @@ export async function* parseManifestRowsInWorker(
       if (m?.type === 'done') return;
       if (m?.type === 'error') throw new ImportError(m.code, m.detail);
       if (failure) throw failure;
-      if (exited) throw new ImportError('IMPORT_ERR_CORRUPT', 'parse worker stopped');
+      if (exited) throw new ImportError('IMPORT_ERR_PARSER_STOPPED', 'parse worker exited');
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import PouchDB from 'pouchdb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ColumnMapping } from '@/lib/core/manifest-columns';
 import {
   ImportError,
@@ -230,6 +231,43 @@ describe('choosing the sheet and the parser', () => {
     } finally {
       await stopParseWorkers();
     }
+  });
+
+  it('a parse worker that dies says to try again, not that the file is damaged, and keeps nothing', async () => {
+    // The worker is stopped as its job is handed to it, as if the thread had crashed.
+    const post = Worker.prototype.postMessage;
+    const spy = vi.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (
+      this: Worker,
+      message: unknown,
+      transfer?: readonly Transferable[],
+    ) {
+      if ((message as { type?: string }).type === 'start') void this.terminate();
+      else post.call(this, message, transfer as never);
+    });
+    const dbs = freshDbs();
+    try {
+      const err = await importManifest({
+        path: paths.exceljs,
+        parser: 'worker',
+        mapping: { waybill: 1, extra: [] },
+        manifest: meta('m-crash'),
+        writer: pouchManifestWriter(dbs),
+      }).catch((e: unknown) => e);
+      expect((err as ImportError).code).toBe('IMPORT_ERR_PARSER_STOPPED');
+      expect((err as ImportError).message).toMatch(/start the import again/);
+      expect(await allWaybills(dbs)).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+    // The same file imports once the worker runs.
+    const { report } = await importManifest({
+      path: paths.exceljs,
+      parser: 'worker',
+      mapping: { waybill: 1, extra: [] },
+      manifest: meta('m-after-crash'),
+      writer: pouchManifestWriter(freshDbs()),
+    });
+    expect(report.imported).toBeGreaterThan(3);
   });
 
   it('the worker-thread parser reports file errors with their code', async () => {
