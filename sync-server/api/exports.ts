@@ -22,7 +22,14 @@ import type {
   ExportWaybill,
   ManifestScanIndex,
 } from '@/lib/core/export-rows';
-import { liveIdsIn, winningBodiesIn, winningDocsWhere } from '../exports/level-read';
+import {
+  docsWrittenSince,
+  liveIdsIn,
+  winningBodiesIn,
+  winningDocsWhere,
+} from '../exports/level-read';
+import { markedSeq } from '../exports/scans-marks';
+import type { ScansMark } from '../exports/scans-marks';
 import { localLevelOf } from '../store/pouch-store';
 import { createXlsxSheetWriter } from './xlsx-stream';
 
@@ -41,6 +48,8 @@ export interface ExportSource {
   manifests: PouchDatabase;
   waybills: PouchDatabase;
   scans: PouchDatabase;
+  /** Where `scans` stood when the manifest was created (../exports/scans-marks.ts), if known. */
+  scansMark?: ScansMark | null;
 }
 
 type Doc = Record<string, unknown>;
@@ -183,12 +192,15 @@ async function exportPagesFromLevel(
   const range = { startkey: prefix, endkey: `${prefix}\uffff` };
   // Bodies are JSON.stringify output, so a scan of this manifest contains this text.
   const ownScan = `"manifestId":${JSON.stringify(manifestId)}`;
+  const mayKeep = (body: string) => body.includes(ownScan) || body.includes('"result":"void"');
+  const keep = (doc: Doc) => isManifestScan(doc, manifestId);
+  const readScans = async () => {
+    const from = await markedSeq(source.scans, source.scansMark);
+    const since = from === null ? null : await docsWrittenSince(scansLevel, from, mayKeep, keep);
+    return since ?? winningDocsWhere(scansLevel, mayKeep, keep);
+  };
   const [scanDocs, waybills] = await Promise.all([
-    winningDocsWhere(
-      scansLevel,
-      (body) => body.includes(ownScan) || body.includes('"result":"void"'),
-      (doc) => isManifestScan(doc, manifestId),
-    ),
+    readScans(),
     kind === 'unexpected' ? liveIdsIn(waybillsLevel, range) : winningBodiesIn(waybillsLevel, range),
   ]);
   if (!scanDocs || !waybills) return null;

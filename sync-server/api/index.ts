@@ -28,6 +28,7 @@ import {
   writeExportCsv,
   writeExportXlsx,
 } from './exports';
+import { openScansMarks } from '../exports/scans-marks';
 import { createImportRegistry, importStatusOf } from './imports';
 import type { ImportJob, StartImport } from './imports';
 import { columnMappingSchema, openMappingMemory } from './mapping-memory';
@@ -99,6 +100,7 @@ export function createApi(deps: ApiDeps): Api {
   let uploads: UploadRegistry | null = null;
   let memory: MappingMemory | null = null;
   const imports = createImportRegistry(limits, log, apiDir);
+  const scansMarks = openScansMarks(join(apiDir, 'scans-marks.json'), log);
 
   const router = express.Router();
   const auth = requireManifestRole(() => deps.store()?.upstream ?? null, log);
@@ -142,22 +144,35 @@ export function createApi(deps: ApiDeps): Api {
     upload: Upload,
     options: Omit<StartImport, 'upload' | 'writer' | 'onSettled'>,
   ): Promise<ImportJob> => {
-    const [manifests, waybills] = await Promise.all([
+    const [manifests, waybills, scans] = await Promise.all([
       ctx.store.database('manifests'),
       ctx.store.database('waybills'),
+      ctx.store.database('scans'),
     ]);
+    // The server built and checked every waybill itself: written past the store's per-document
+    // wrappers (still the same database and changes feed); see writer.ts.
+    const writer = pouchManifestWriter(
+      {
+        manifests: manifests as unknown as PouchLike,
+        waybills: waybills as unknown as PouchLike,
+      },
+      { trustedWaybills: true },
+    );
     return imports.start({
       ...options,
       upload,
-      // The server built and checked every waybill itself: written past the store's per-document
-      // wrappers (still the same database and changes feed); see writer.ts.
-      writer: pouchManifestWriter(
-        {
-          manifests: manifests as unknown as PouchLike,
-          waybills: waybills as unknown as PouchLike,
+      writer: {
+        ...writer,
+        async createManifest(doc) {
+          // Its export then reads only the scans stored from here on (exports.ts); without the
+          // mark it reads them all, so a failure here only costs speed.
+          const marks = await scansMarks;
+          await marks
+            .mark(scans, doc.id)
+            .catch((err: unknown) => log.warn({ err, manifestId: doc.id }, 'scans mark not saved'));
+          await writer.createManifest(doc);
         },
-        { trustedWaybills: true },
-      ),
+      },
       onSettled(settled) {
         // A finished import no longer needs the file; a failed one keeps it (for "import the
         // good rows", or a fixed mapping) until it expires.
@@ -377,7 +392,8 @@ export function createApi(deps: ApiDeps): Api {
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Content-Disposition', contentDisposition(name, kind, format));
       res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE);
-      const pages = exportRows({ manifests, waybills, scans }, manifestId, kind);
+      const scansMark = (await scansMarks).of(manifestId);
+      const pages = exportRows({ manifests, waybills, scans, scansMark }, manifestId, kind);
       const started = Date.now();
       const rows =
         format === 'csv'

@@ -1,10 +1,9 @@
 // Remembered column mappings per source layout (the header fingerprint), in one small JSON file
 // under DATA_DIR: the next file from the same system is mapped the way the person confirmed.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ColumnMapping } from '@/lib/core/manifest-columns';
+import { jsonFileSaver, readJsonFile } from './json-file';
 
 export const columnMappingSchema = z
   .object({
@@ -36,12 +35,14 @@ export interface MappingMemory {
 export async function openMappingMemory(file: string, log: Logger): Promise<MappingMemory> {
   let entries: Record<string, RememberedMapping> = {};
   try {
-    entries = fileSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+    entries = fileSchema.parse((await readJsonFile(file)) ?? {});
   } catch (err) {
-    if ((err as { code?: string }).code !== 'ENOENT')
-      log.warn({ err, file }, 'remembered mappings unreadable; starting with none');
+    log.warn({ err, file }, 'remembered mappings unreadable; starting with none');
   }
-  let writing: Promise<void> = Promise.resolve();
+  // The mapping still applies to the import; only the memory of it is lost.
+  const save = jsonFileSaver(file, (err) =>
+    log.error({ err, file }, 'could not save remembered mappings'),
+  );
   return {
     get: (fingerprint) => entries[fingerprint] ?? null,
     remember(fingerprint, entry) {
@@ -49,19 +50,7 @@ export async function openMappingMemory(file: string, log: Logger): Promise<Mapp
       const keys = Object.keys(next).sort((a, b) => (next[a]!.savedAt < next[b]!.savedAt ? -1 : 1));
       for (const key of keys.slice(0, Math.max(0, keys.length - MAX_SOURCES))) delete next[key];
       entries = next;
-      const text = JSON.stringify(entries);
-      // Written one after another, each to a temp file then renamed, so a crash never leaves half.
-      writing = writing
-        .then(async () => {
-          await mkdir(dirname(file), { recursive: true });
-          await writeFile(`${file}.tmp`, text);
-          await rename(`${file}.tmp`, file);
-        })
-        .catch((err: unknown) => {
-          // The mapping still applies to this import; only the memory of it is lost.
-          log.error({ err, file }, 'could not save remembered mappings');
-        });
-      return writing;
+      return save(entries);
     },
   };
 }

@@ -228,3 +228,44 @@ export async function winningDocsWhere(
   if (!complete) return null;
   return kept.sort((a, b) => compareCodePoints(String(a._id), String(b._id)));
 }
+
+const BY_SEQ_END = '\xffby-sequence\u0100';
+const FIRST_REVISION = '"_rev":"1-';
+const DESIGN_BODY = `"_id":"${DESIGN}`;
+
+/**
+ * The documents that `keep` accepts among those written after `sinceSeq`, in id order: reads
+ * only the `by-sequence` entries after it, not the whole database. Valid for databases whose
+ * documents are written once (scans are immutable events): null — read the whole database —
+ * when any entry after `sinceSeq` is a later revision or a deletion (an admin's edit), or when a
+ * document appears twice. `mayKeep` as in winningDocsWhere. Design documents are skipped.
+ */
+export async function docsWrittenSince(
+  level: LocalLevel,
+  sinceSeq: number,
+  mayKeep: (body: string) => boolean,
+  keep: (doc: Doc) => boolean,
+): Promise<Doc[] | null> {
+  const kept: Doc[] = [];
+  const seen = new Set<string>();
+  let edited = false;
+  await forEachEntry(level, { gt: seqKey(sinceSeq), lt: BY_SEQ_END }, (_key, body) => {
+    if (edited || body.includes(DESIGN_BODY)) return;
+    if (!body.includes(FIRST_REVISION)) {
+      edited = true;
+      return;
+    }
+    if (!mayKeep(body)) return;
+    const doc = JSON.parse(body) as Doc;
+    if (!keep(doc)) return;
+    const id = String(doc._id);
+    if (seen.has(id) || typeof doc._rev !== 'string' || !doc._rev.startsWith('1-')) {
+      edited = true;
+      return;
+    }
+    seen.add(id);
+    kept.push(doc);
+  });
+  if (edited) return null;
+  return kept.sort((a, b) => compareCodePoints(String(a._id), String(b._id)));
+}

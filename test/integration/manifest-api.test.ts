@@ -238,6 +238,9 @@ describe.each([
     expect(status.report?.imported).toBe(4);
     const manifest = (await docs('manifests')).find((m) => m._id === good.body.manifestId);
     expect(manifest).toMatchObject({ status: 'open', rowCount: 4, createdBy: 'sue' });
+    // Its exports will read only the scans stored after it was created (see scans-marks.ts).
+    const marks = JSON.parse(fs.readFileSync(join(dataDir, 'api', 'scans-marks.json'), 'utf8'));
+    expect(marks[good.body.manifestId!]).toMatchObject({ seq: expect.any(Number) });
     const waybills = (await docs('waybills')).filter((w) => w.manifestId === good.body.manifestId);
     expect(waybills.map((w) => w.number).sort()).toEqual([...EXPECTED_NUMBERS].sort());
     expect(waybills.find((w) => w.number === 'JD0001')?.extra).toMatchObject({ Note: ZPL_TEXT });
