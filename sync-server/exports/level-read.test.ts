@@ -33,6 +33,38 @@ const meta = (over: Record<string, unknown> = {}) =>
     ...over,
   });
 
+/** A scan document of a manifest, with `over` on top. */
+const scanOf = (manifestId: string) => (id: string, over: Record<string, unknown>) => ({
+  _id: id,
+  code: '00042',
+  normalised: '00042',
+  manifestId,
+  result: 'matched',
+  source: 'camera',
+  deviceId: 'dev-1',
+  user: 'sam',
+  scannedAt: '2026-05-01T08:00:00.000Z',
+  ...over,
+});
+
+async function all(pages: AsyncIterable<ExportRow[]>): Promise<ExportRow[]> {
+  const rows: ExportRow[] = [];
+  for await (const page of pages) rows.push(...page);
+  return rows;
+}
+
+/** A fresh embedded store in a temp folder and its three export databases. */
+async function openStoreDbs(prefix: string) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const store = await openPouchStore({ dataDir: dir, sessionTimeoutS: 600, maxBodyBytes: 1e6 });
+  const [manifests, waybills, scans] = await Promise.all([
+    store.database('manifests'),
+    store.database('waybills'),
+    store.database('scans'),
+  ]);
+  return { dir, store, manifests, waybills, scans };
+}
+
 describe('winningSeqOf', () => {
   it.each([
     ['the usual layout', meta(), 7],
@@ -76,13 +108,7 @@ describe('LevelDB reads match PouchDB', () => {
   const ids = ['m1:00042', 'm1:00043', 'm1:00044', 'm1:é1', 'm1:\u{1F600}', 'm1:\uFFFD', 'm1:gone'];
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dockhand-level-read-'));
-    store = await openPouchStore({ dataDir: dir, sessionTimeoutS: 600, maxBodyBytes: 1e6 });
-    [manifests, waybills, scans] = await Promise.all([
-      store.database('manifests'),
-      store.database('waybills'),
-      store.database('scans'),
-    ]);
+    ({ dir, store, manifests, waybills, scans } = await openStoreDbs('dockhand-level-read-'));
     await waybills.bulkDocs([
       ...ids.map((id, i) => ({
         _id: id,
@@ -115,18 +141,7 @@ describe('LevelDB reads match PouchDB', () => {
       })),
       { new_edits: false },
     );
-    const scan = (id: string, over: Record<string, unknown>) => ({
-      _id: id,
-      code: '00042',
-      normalised: '00042',
-      manifestId: 'm1',
-      result: 'matched',
-      source: 'camera',
-      deviceId: 'dev-1',
-      user: 'sam',
-      scannedAt: '2026-05-01T08:00:00.000Z',
-      ...over,
-    });
+    const scan = scanOf('m1');
     await scans.bulkDocs([
       scan('d:1', {}),
       scan('d:2', { result: 'duplicate', scannedAt: '2026-05-01T08:01:00.000Z' }),
@@ -176,11 +191,6 @@ describe('LevelDB reads match PouchDB', () => {
 
   it.each(EXPORT_KINDS)('%s export rows are the same as through PouchDB', async (kind) => {
     const source: ExportSource = { manifests, waybills, scans };
-    const all = async (pages: AsyncIterable<ExportRow[]>) => {
-      const rows: ExportRow[] = [];
-      for await (const page of pages) rows.push(...page);
-      return rows;
-    };
     // Both reads of this store take the LevelDB path (null would mean a silent fallback).
     expect(
       await winningDocsWhere(
@@ -209,32 +219,10 @@ describe('exports of a manifest read the scans stored after it was created', () 
     scans,
     scansMark: marks.of(manifestId),
   });
-  const scan = (id: string, over: Record<string, unknown>) => ({
-    _id: id,
-    code: '00042',
-    normalised: '00042',
-    manifestId: 'm3',
-    result: 'matched',
-    source: 'camera',
-    deviceId: 'dev-1',
-    user: 'sam',
-    scannedAt: '2026-05-01T08:00:00.000Z',
-    ...over,
-  });
-  const all = async (pages: AsyncIterable<ExportRow[]>) => {
-    const rows: ExportRow[] = [];
-    for await (const page of pages) rows.push(...page);
-    return rows;
-  };
+  const scan = scanOf('m3');
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dockhand-scans-mark-'));
-    store = await openPouchStore({ dataDir: dir, sessionTimeoutS: 600, maxBodyBytes: 1e6 });
-    [manifests, waybills, scans] = await Promise.all([
-      store.database('manifests'),
-      store.database('waybills'),
-      store.database('scans'),
-    ]);
+    ({ dir, store, manifests, waybills, scans } = await openStoreDbs('dockhand-scans-mark-'));
     // Before the manifests exist: other manifests' scans and a void, and (for m4 only) a scan
     // that claims a manifest not yet created, which no device can send.
     await scans.bulkDocs([

@@ -10,6 +10,7 @@ import type { PouchDatabase } from 'pouchdb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { forEachEntry } from '../../sync-server/exports/level-read';
 import { openPouchStore } from '../../sync-server/store/pouch-store';
+import type { Store } from '../../sync-server/store/store';
 
 // PouchDB's own leveldown, to read what it stored.
 const requireFromPouch = createRequire(createRequire(import.meta.url).resolve('pouchdb'));
@@ -33,19 +34,34 @@ function get(socketPath: string, urlPath: string): Promise<{ status: number; bod
   });
 }
 
+/**
+ * Runs `use` on a fresh embedded store and answers the unhandled rejections seen meanwhile (and
+ * for 100 ms after, for errors that surface late).
+ */
+async function unhandledWhile(use: (store: Store) => Promise<void>): Promise<unknown[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'dockhand-patch-'));
+  dirs.push(dir);
+  const store = await openPouchStore({ dataDir: dir, sessionTimeoutS: 600, maxBodyBytes: 1e6 });
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await use(store);
+    await new Promise((r) => setTimeout(r, 100));
+    return unhandled;
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    await store.close();
+  }
+}
+
 // pouchdb-changeslike-wrapper re-emitted every 'error' on its own emitter; with no listener (a
 // .then() caller, as express-pouchdb's longpoll is) the emit threw inside PouchDB's promise chain.
 describe('pouchdb-changeslike-wrapper patch', () => {
   it.each(['continuous', 'longpoll'])(
     'a filtered %s feed on a database that closed answers with an error, never an unhandled rejection',
     async (feed) => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'dockhand-patch-'));
-      dirs.push(dir);
-      const store = await openPouchStore({ dataDir: dir, sessionTimeoutS: 600, maxBodyBytes: 1e6 });
-      const unhandled: unknown[] = [];
-      const onUnhandled = (reason: unknown) => unhandled.push(reason);
-      process.on('unhandledRejection', onUnhandled);
-      try {
+      const unhandled = await unhandledWhile(async (store) => {
         const db = await store.database('jobs');
         await db.put({ _id: '_design/f', filters: { all: 'function (doc) { return true; }' } });
         // As at shutdown: the database closes while the server still takes a request.
@@ -53,50 +69,35 @@ describe('pouchdb-changeslike-wrapper patch', () => {
         const socketPath = store.upstream.socketPath;
         const res = await get(socketPath, `/jobs/_changes?feed=${feed}&filter=f/all&since=now`);
         expect(res.status).toBeGreaterThanOrEqual(400);
-        await new Promise((r) => setTimeout(r, 100));
-        expect(unhandled).toEqual([]);
-      } finally {
-        process.off('unhandledRejection', onUnhandled);
-        await store.close();
-      }
+      });
+      expect(unhandled).toEqual([]);
     },
   );
 
   // CI caught this at shutdown: a device's feed (a user, not an admin, so the security check runs
   // first) started on a database that had just closed. express-pouchdb listens for events only.
   it("a user's feed on a closed database reports the error to listeners and to .then() callers, once", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'dockhand-patch-'));
-    dirs.push(dir);
-    const store = await openPouchStore({ dataDir: dir, sessionTimeoutS: 600, maxBodyBytes: 1e6 });
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
+    const heard: string[] = [];
+    let viaThen = '';
+    const unhandled = await unhandledWhile(async (store) => {
       await store.addServerAdmin('admin', 'a-long-test-password');
       const db = await store.database('scans');
       await db.close();
       const userCtx = { name: 'picker', roles: ['scanner'] };
-      const heard: string[] = [];
       for (const live of [true, false]) {
         const feed = db.changes({ since: 'now', live, userCtx } as ChangesOptions);
         feed.on('error', (err) => {
           heard.push(`${live ? 'live' : 'once'}: ${(err as Error).message}`);
         });
       }
-      const viaThen = await Promise.resolve(
-        db.changes({ since: 'now', userCtx } as ChangesOptions),
-      ).then(
+      viaThen = await Promise.resolve(db.changes({ since: 'now', userCtx } as ChangesOptions)).then(
         () => 'resolved',
         (err: Error) => err.message,
       );
-      await new Promise((r) => setTimeout(r, 100));
-      expect(heard.sort()).toEqual(['live: database is closed', 'once: database is closed']);
-      expect(viaThen).toBe('database is closed');
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-      await store.close();
-    }
+    });
+    expect(heard.sort()).toEqual(['live: database is closed', 'once: database is closed']);
+    expect(viaThen).toBe('database is closed');
+    expect(unhandled).toEqual([]);
   });
 });
 
