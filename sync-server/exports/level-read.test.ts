@@ -18,6 +18,7 @@ import {
   winningDocsWhere,
   winningSeqOf,
 } from './level-read';
+import type { Doc } from './level-read';
 import { openScansMarks } from './scans-marks';
 import type { ScansMarks } from './scans-marks';
 
@@ -338,5 +339,48 @@ describe('exports of a manifest read the scans stored after it was created', () 
     expect(
       (await all(exportRows(sourceOf('m4'), 'm4', 'unexpected'))).map((r) => r.normalised),
     ).toContain('PLANTED');
+  });
+});
+
+describe('docsWrittenSince reads every scan again when one after the mark is not a plain first revision', () => {
+  const mayKeep = (body: string) => body.includes('"manifestId":"m5"');
+  const keep = (doc: Doc) => doc.manifestId === 'm5';
+
+  it.each([
+    [
+      'a scan created already deleted',
+      async (scans: PouchDatabase) => {
+        await scans.put({ ...scanOf('m5')('a:2', {}), _deleted: true });
+      },
+    ],
+    [
+      'a conflicting first revision of another manifest, written with new_edits:false',
+      async (scans: PouchDatabase) => {
+        await (scans as unknown as { bulkDocs(d: object[], o: object): Promise<unknown> }).bulkDocs(
+          [{ ...scanOf('zzz')('a:1', {}), _rev: '1-ffffffffffffffffffffffffffffffff' }],
+          { new_edits: false },
+        );
+      },
+    ],
+  ])('%s', async (_, write) => {
+    const { dir, store, scans } = await openStoreDbs('dockhand-since-');
+    try {
+      await scans.put(scanOf('m0')('old:1', {}));
+      const mark = (await scans.info()).update_seq as number;
+      await scans.put(scanOf('m5')('a:1', {}));
+      const level = localLevelOf(scans)!;
+      expect((await docsWrittenSince(level, mark, mayKeep, keep))?.map((d) => d._id)).toEqual([
+        'a:1',
+      ]);
+      await write(scans);
+      expect(await docsWrittenSince(level, mark, mayKeep, keep)).toBeNull();
+      // What the whole-database read (the fallback) answers is the winners.
+      const winners = await winningDocsWhere(level, mayKeep, keep);
+      const viaPouch = await scans.allDocs({ include_docs: true });
+      expect(winners).toEqual(viaPouch.rows.map((r) => r.doc!).filter(keep));
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

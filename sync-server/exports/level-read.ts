@@ -231,14 +231,30 @@ export async function winningDocsWhere(
 
 const BY_SEQ_END = '\xffby-sequence\u0100';
 const FIRST_REVISION = '"_rev":"1-';
-const DESIGN_BODY = `"_id":"${DESIGN}`;
+const DELETED = '"_deleted":true';
+const ID_MARK = '"_id":"';
+const DESIGN_BODY = `${ID_MARK}${DESIGN}`;
+
+/**
+ * The `_id` of a stored body without parsing it all (bodies of schema-checked documents hold
+ * `"_id":"` once, as a key: quotes inside values are escaped); undefined when it needs parsing.
+ */
+function idOfBody(body: string): string | undefined {
+  const at = body.indexOf(ID_MARK);
+  if (at < 0) return undefined;
+  const end = body.indexOf('"', at + ID_MARK.length);
+  const id = body.slice(at + ID_MARK.length, end);
+  return end < 0 || id.includes('\\') ? undefined : id;
+}
 
 /**
  * The documents that `keep` accepts among those written after `sinceSeq`, in id order: reads
  * only the `by-sequence` entries after it, not the whole database. Valid for databases whose
  * documents are written once (scans are immutable events): null — read the whole database —
- * when any entry after `sinceSeq` is a later revision or a deletion (an admin's edit), or when a
- * document appears twice. `mayKeep` as in winningDocsWhere. Design documents are skipped.
+ * when any entry after `sinceSeq` is not a plain first revision (a later revision, a deletion,
+ * a document created deleted) or when an id appears twice (an edit, or a conflicting first
+ * revision written with new_edits:false). Only admins can write those to scans. `mayKeep` as
+ * in winningDocsWhere. Design documents are skipped.
  */
 export async function docsWrittenSince(
   level: LocalLevel,
@@ -251,19 +267,24 @@ export async function docsWrittenSince(
   let edited = false;
   await forEachEntry(level, { gt: seqKey(sinceSeq), lt: BY_SEQ_END }, (_key, body) => {
     if (edited || body.includes(DESIGN_BODY)) return;
-    if (!body.includes(FIRST_REVISION)) {
-      edited = true;
-      return;
+    let doc: Doc | undefined;
+    let id = idOfBody(body);
+    if (id === undefined) {
+      doc = JSON.parse(body) as Doc;
+      id = String(doc._id);
     }
-    if (!mayKeep(body)) return;
-    const doc = JSON.parse(body) as Doc;
-    if (!keep(doc)) return;
-    const id = String(doc._id);
-    if (seen.has(id) || typeof doc._rev !== 'string' || !doc._rev.startsWith('1-')) {
+    if (!body.includes(FIRST_REVISION) || body.includes(DELETED) || seen.has(id)) {
       edited = true;
       return;
     }
     seen.add(id);
+    if (!mayKeep(body)) return;
+    doc ??= JSON.parse(body) as Doc;
+    if (!keep(doc)) return;
+    if (doc._deleted || typeof doc._rev !== 'string' || !doc._rev.startsWith('1-')) {
+      edited = true;
+      return;
+    }
     kept.push(doc);
   });
   if (edited) return null;

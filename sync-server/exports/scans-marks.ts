@@ -3,7 +3,8 @@
 // scans stored after its mark (level-read.ts docsWrittenSince), not every scan ever stored.
 // Kept in a file under DATA_DIR that no device can reach: a `_local` document in the database
 // would be writable by every user who may read it (replication checkpoints), and a mark set too
-// late would hide scans from the export.
+// late would hide scans from the export. A scans database restored from an older copy of itself
+// (same instance id) would reuse seqs below a mark: the README says to delete this file then.
 import type { Logger } from 'pino';
 import type { PouchDatabase } from 'pouchdb';
 import { z } from 'zod';
