@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ColumnMapping } from '@/lib/core/manifest-columns';
-import { jsonFileSaver, readJsonFile } from './json-file';
+import { openJsonRecords } from './json-file';
 
 export const columnMappingSchema = z
   .object({
@@ -24,7 +24,6 @@ const rememberedSchema = z.object({
 });
 export type RememberedMapping = z.infer<typeof rememberedSchema>;
 
-const fileSchema = z.record(z.string(), rememberedSchema);
 const MAX_SOURCES = 500; // oldest forgotten first
 
 export interface MappingMemory {
@@ -33,26 +32,15 @@ export interface MappingMemory {
 }
 
 export async function openMappingMemory(file: string, log: Logger): Promise<MappingMemory> {
-  let entries: Record<string, RememberedMapping> = {};
-  try {
-    entries = fileSchema.parse((await readJsonFile(file)) ?? {});
-  } catch (err) {
-    log.warn({ err, file }, 'remembered mappings unreadable; starting with none');
-  }
-  // The mapping still applies to the import; only the memory of it is lost.
-  const save = jsonFileSaver(file, (err) =>
-    log.error({ err, file }, 'could not save remembered mappings'),
-  );
-  return {
-    get: (fingerprint) => entries[fingerprint] ?? null,
-    remember(fingerprint, entry) {
-      const next = { ...entries, [fingerprint]: entry };
-      const keys = Object.keys(next).sort((a, b) => (next[a]!.savedAt < next[b]!.savedAt ? -1 : 1));
-      for (const key of keys.slice(0, Math.max(0, keys.length - MAX_SOURCES))) delete next[key];
-      entries = next;
-      return save(entries);
-    },
-  };
+  const records = await openJsonRecords(file, rememberedSchema, {
+    max: MAX_SOURCES,
+    stampOf: (entry) => entry.savedAt,
+    onUnreadable: (err) =>
+      log.warn({ err, file }, 'remembered mappings unreadable; starting with none'),
+    // The mapping still applies to the import; only the memory of it is lost.
+    onSaveError: (err) => log.error({ err, file }, 'could not save remembered mappings'),
+  });
+  return { get: (fingerprint) => records.get(fingerprint), remember: records.set };
 }
 
 export type { ColumnMapping };

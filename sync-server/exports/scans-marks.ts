@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { PouchDatabase } from 'pouchdb';
 import { z } from 'zod';
-import { jsonFileSaver, readJsonFile } from '../api/json-file';
+import { openJsonRecords } from '../api/json-file';
 
 const markSchema = z.object({
   /** The database's update_seq just before the manifest was created. */
@@ -19,7 +19,6 @@ const markSchema = z.object({
 });
 export type ScansMark = z.infer<typeof markSchema>;
 
-const fileSchema = z.record(z.string(), markSchema);
 /** Oldest forgotten first; a manifest without a mark is exported by reading every scan. */
 const MAX_MARKS = 20_000;
 
@@ -29,32 +28,31 @@ export interface ScansMarks {
   of(manifestId: string): ScansMark | null;
 }
 
-type IdentifiedDatabase = PouchDatabase & { id?(): Promise<string> };
+/** The database's update_seq and instance id now; null where the store does not give them. */
+async function whereScansStand(
+  scans: PouchDatabase,
+): Promise<{ seq: number; dbId: string } | null> {
+  const db = scans as PouchDatabase & { id?(): Promise<string> };
+  if (typeof db.id !== 'function') return null;
+  const [info, dbId] = await Promise.all([db.info(), db.id()]);
+  return typeof info.update_seq === 'number' ? { seq: info.update_seq, dbId } : null;
+}
 
 export async function openScansMarks(file: string, log: Logger): Promise<ScansMarks> {
-  let marks: Record<string, ScansMark> = {};
-  try {
-    marks = fileSchema.parse((await readJsonFile(file)) ?? {});
-  } catch (err) {
-    log.warn({ err, file }, 'scans marks unreadable; exports read every scan');
-  }
-  const save = jsonFileSaver(file, (err) => log.error({ err, file }, 'scans marks not saved'));
+  const marks = await openJsonRecords(file, markSchema, {
+    max: MAX_MARKS,
+    stampOf: (mark) => mark.at,
+    onUnreadable: (err) =>
+      log.warn({ err, file }, 'scans marks unreadable; exports read every scan'),
+    onSaveError: (err) => log.error({ err, file }, 'scans marks not saved'),
+  });
   return {
     async mark(scans, manifestId) {
-      const db = scans as IdentifiedDatabase;
-      if (marks[manifestId] || typeof db.id !== 'function') return;
-      const [info, dbId] = await Promise.all([db.info(), db.id()]);
-      if (typeof info.update_seq !== 'number') return;
-      const next = {
-        ...marks,
-        [manifestId]: { seq: info.update_seq, dbId, at: new Date().toISOString() },
-      };
-      const ids = Object.keys(next).sort((a, b) => (next[a]!.at < next[b]!.at ? -1 : 1));
-      for (const id of ids.slice(0, Math.max(0, ids.length - MAX_MARKS))) delete next[id];
-      marks = next;
-      await save(marks);
+      if (marks.get(manifestId)) return;
+      const now = await whereScansStand(scans);
+      if (now) await marks.set(manifestId, { ...now, at: new Date().toISOString() });
     },
-    of: (manifestId) => marks[manifestId] ?? null,
+    of: (manifestId) => marks.get(manifestId),
   };
 }
 
@@ -62,11 +60,11 @@ export async function openScansMarks(file: string, log: Logger): Promise<ScansMa
  * The seq to read `scans` from for a mark, or null (read every scan): the mark must be of this
  * very database and not ahead of it.
  */
-export async function markedSeq(scans: PouchDatabase, mark: ScansMark | null | undefined) {
-  const db = scans as IdentifiedDatabase;
-  if (!mark || typeof db.id !== 'function') return null;
-  const [info, dbId] = await Promise.all([db.info(), db.id()]);
-  if (dbId !== mark.dbId || typeof info.update_seq !== 'number' || mark.seq > info.update_seq)
-    return null;
-  return mark.seq;
+export async function markedSeq(
+  scans: PouchDatabase,
+  mark: ScansMark | null | undefined,
+): Promise<number | null> {
+  if (!mark) return null;
+  const now = await whereScansStand(scans);
+  return now && now.dbId === mark.dbId && mark.seq <= now.seq ? mark.seq : null;
 }
