@@ -43,8 +43,36 @@ export function rankedCounts(
     .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** Ratio as a whole percentage for a progress bar, 0 when nothing is expected. */
+/**
+ * Ratio as a whole percentage for a progress bar, 0 when nothing is expected. Rounded down, so
+ * 100 % means nothing is missing (999 of 1,000 is 99 %, not 100 %).
+ */
 export function percentOf(part: number, whole: number): number {
   if (whole <= 0) return 0;
-  return Math.min(100, Math.max(0, Math.round((part / whole) * 100)));
+  return Math.min(100, Math.max(0, Math.floor((part * 100) / whole)));
+}
+
+/**
+ * The `limit` items with the smallest keys among those offered, in key order: the first page of
+ * a long list without sorting all of it. Ask `wants(key)` before building an item.
+ */
+export function firstByKey<T>(limit: number, keyOf: (item: T) => string) {
+  const items: T[] = [];
+  return {
+    wants: (key: string): boolean =>
+      limit > 0 && (items.length < limit || key < keyOf(items[items.length - 1]!)),
+    add(item: T): void {
+      const key = keyOf(item);
+      let lo = 0;
+      let hi = items.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (keyOf(items[mid]!) <= key) lo = mid + 1;
+        else hi = mid;
+      }
+      items.splice(lo, 0, item);
+      if (items.length > limit) items.pop();
+    },
+    items: (): T[] => items,
+  };
 }

@@ -91,6 +91,7 @@ describe('manifestProgress', () => {
       scan('A1', 'M1', '02'),
       scan('A2', 'M1', '03'),
       scan('XX', 'M1', '04'),
+      scan('XX', 'M1', '06', { user: 'bo' }),
       scan('A3', 'M2', '05'),
     ];
     expect(manifestProgress('M1', ['A1', 'A2', 'A3'], events)).toEqual({

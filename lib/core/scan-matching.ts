@@ -135,7 +135,7 @@ export interface ManifestProgress {
   missing: string[];
   /** Scans of an expected waybill after its first one. */
   duplicates: number;
-  /** Scans of numbers this manifest does not expect. */
+  /** Numbers scanned into this manifest that it does not expect (each counted once, as in the export). */
   unexpected: number;
 }
 
@@ -149,18 +149,24 @@ export function manifestProgress(
   const all = [...events];
   const voided = new Set(all.filter((e) => e.result === 'void' && e.voids).map((e) => e.voids));
   const counts = new Map<string, number>();
-  let unexpected = 0;
+  const unexpected = new Set<string>();
   for (const event of all) {
     if (event.result === 'void' || voided.has(event.id) || event.manifestId !== manifestId)
       continue;
     if (expected.has(event.normalised)) {
       counts.set(event.normalised, (counts.get(event.normalised) ?? 0) + 1);
     } else {
-      unexpected += 1;
+      unexpected.add(event.normalised);
     }
   }
   let duplicates = 0;
   for (const count of counts.values()) duplicates += count - 1;
   const missing = [...expected].filter((number) => !counts.has(number)).sort();
-  return { expected: expected.size, scanned: counts.size, missing, duplicates, unexpected };
+  return {
+    expected: expected.size,
+    scanned: counts.size,
+    missing,
+    duplicates,
+    unexpected: unexpected.size,
+  };
 }

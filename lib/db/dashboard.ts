@@ -4,7 +4,13 @@
 // once per `throttleMs`. 100k waybills are held as small {number, consignee} records.
 import type { RxChangeEvent, RxCollection } from 'rxdb';
 import type { Subscription } from 'rxjs';
-import { bumpCount, minuteKeyOf, perMinuteSeries, rankedCounts } from '../core/dashboard-stats';
+import {
+  bumpCount,
+  firstByKey,
+  minuteKeyOf,
+  perMinuteSeries,
+  rankedCounts,
+} from '../core/dashboard-stats';
 import type { MinuteCount } from '../core/dashboard-stats';
 import { manifestProgress } from '../core/scan-matching';
 import type { ManifestProgress, ScanEvent } from '../core/scan-matching';
@@ -124,6 +130,7 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
   const voided = new Set<string>();
   const perMinute = new Map<string, number>();
   const perScanner = new Map<string, number>();
+  let feed: { scan: Scan; at: string }[] = [];
   let latest: Scan[] = [];
   const progress = new Map<string, ManifestProgress>();
   const missingSets = new Map<string, Set<string>>();
@@ -216,7 +223,8 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
     eventsOf.set(scan.manifestId, bucket);
     dirty.add(scan.manifestId);
     if (scan.result === 'void') {
-      if (scan.voids) {
+      // A scan voided twice (two devices, or two quick undos) comes off the counts once.
+      if (scan.voids && !voided.has(scan.voids)) {
         voided.add(scan.voids);
         const target = scans.get(scan.voids);
         if (target && target.result !== 'void') {
@@ -228,11 +236,16 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
     } else if (!voided.has(scan.id)) {
       countScan(scan, 1);
     }
-    const oldest = latest[latest.length - 1];
-    if (latest.length < latestCount || (oldest && scan.scannedAt > oldest.scannedAt)) {
-      latest = [...latest, scan]
-        .sort((a, b) => (a.scannedAt < b.scannedAt ? 1 : a.scannedAt > b.scannedAt ? -1 : 0))
+    // The feed is ordered by scan time, but a time ahead of this clock (a device whose clock is
+    // wrong) counts as "now": it sinks as newer scans arrive instead of staying on top for good.
+    const nowIso = now().toISOString();
+    const entry = { scan, at: scan.scannedAt > nowIso ? nowIso : scan.scannedAt };
+    const oldest = feed[feed.length - 1];
+    if (feed.length < latestCount || (oldest && entry.at > oldest.at)) {
+      feed = [...feed, entry]
+        .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
         .slice(0, latestCount);
+      latest = feed.map((e) => e.scan);
     }
   }
 
@@ -295,7 +308,8 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
         missingSets.set(manifestId, missing);
       }
       const needle = search.trim().toLowerCase();
-      const out: WaybillRow[] = [];
+      // The first `limit` matches in number order, whatever order replication delivered them in.
+      const first = firstByKey<WaybillRow>(limit, (r) => r.number);
       let total = 0;
       for (const [id, row] of rows) {
         const scanned = !missing.has(row.number);
@@ -308,11 +322,10 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
         )
           continue;
         total += 1;
-        if (out.length < limit)
-          out.push({ id, number: row.number, consignee: row.consignee, scanned });
+        if (first.wants(row.number))
+          first.add({ id, number: row.number, consignee: row.consignee, scanned });
       }
-      out.sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
-      return { total, rows: out };
+      return { total, rows: first.items() };
     },
     stop() {
       stopped = true;

@@ -76,6 +76,27 @@ function dockhandFrom(db: DockhandDatabase, platform: BrowserPlatform): Dockhand
     lastWrite = write.catch(() => undefined);
     return write;
   };
+  let undoing: Promise<unknown> = Promise.resolve();
+  const undoOnce = async (): Promise<Scan | null> => {
+    const user = platform.session.get().user;
+    if (!user) throw new Error('Nobody has logged in on this device yet.');
+    await lastWrite;
+    const recent = await db.scans
+      .find({ selector: ownScansSelector(platform.deviceId), sort: [{ id: 'desc' }], limit: 200 })
+      .exec();
+    const target = undoTargetOf(recent.map((doc) => doc.toJSON() as Scan));
+    if (!target) return null;
+    const now = new Date();
+    const undo = voidEventFor(target, {
+      deviceId: platform.deviceId,
+      ulid: nextUlid(now.getTime()),
+      user,
+      now,
+    });
+    desk.note(undo);
+    await track(db.scans.insert(undo).then(() => undefined));
+    return undo;
+  };
   const sync = startDockhandSync(db, {
     deviceId: platform.deviceId,
     origin: window.location.origin,
@@ -107,25 +128,12 @@ function dockhandFrom(db: DockhandDatabase, platform: BrowserPlatform): Dockhand
       const written = track(db.scans.insert(scan).then(() => undefined));
       return { classification, scan, written };
     },
-    async undoLast() {
-      const user = platform.session.get().user;
-      if (!user) throw new Error('Nobody has logged in on this device yet.');
-      await lastWrite;
-      const recent = await db.scans
-        .find({ selector: ownScansSelector(platform.deviceId), sort: [{ id: 'desc' }], limit: 200 })
-        .exec();
-      const target = undoTargetOf(recent.map((doc) => doc.toJSON() as Scan));
-      if (!target) return null;
-      const now = new Date();
-      const undo = voidEventFor(target, {
-        deviceId: platform.deviceId,
-        ulid: nextUlid(now.getTime()),
-        user,
-        now,
-      });
-      desk.note(undo);
-      await track(db.scans.insert(undo).then(() => undefined));
-      return undo;
+    undoLast() {
+      // One at a time: two quick taps must not both pick the same scan (the second undoes the
+      // scan before it).
+      const run = undoing.then(undoOnce);
+      undoing = run.catch(() => undefined);
+      return run;
     },
     recentScans$(limit) {
       // Ids are `<device>:<ULID>`, so on one device the primary key orders scans by time.

@@ -1,0 +1,142 @@
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Scan } from '../schema/scan';
+import { openDashboard } from './dashboard';
+import type { Dashboard, DashboardSnapshot } from './dashboard';
+import { createDockhandDatabase } from './database';
+import type { DockhandDatabase } from './database';
+
+// The dashboard over a real RxDB database (memory storage): documents arrive the way replication
+// writes them, in whatever order, and the model must read the same whatever that order.
+
+let db: DockhandDatabase | null = null;
+let dashboard: Dashboard | null = null;
+let clock = new Date('2026-05-01T08:10:00.000Z');
+let seq = 0;
+
+afterEach(async () => {
+  dashboard?.stop();
+  await db?.close();
+  dashboard = null;
+  db = null;
+});
+
+async function open(latestCount = 20): Promise<{ db: DockhandDatabase; dashboard: Dashboard }> {
+  db = await createDockhandDatabase({
+    name: `dash${Date.now()}${seq++}`,
+    storage: getRxStorageMemory(),
+  });
+  await db.manifests.insert({
+    id: 'm1',
+    name: 'Monday',
+    rowCount: 5,
+    status: 'open',
+    createdAt: '2026-05-01T07:00:00.000Z',
+  });
+  dashboard = openDashboard(db, { now: () => clock, throttleMs: 1, latestCount });
+  return { db, dashboard };
+}
+
+function scan(
+  device: string,
+  n: number,
+  normalised: string,
+  at: string,
+  extra: Partial<Scan> = {},
+): Scan {
+  return {
+    id: `${device}:${String(n).padStart(26, '0')}`,
+    code: normalised,
+    normalised,
+    manifestId: 'm1',
+    result: 'matched',
+    source: 'camera',
+    deviceId: device,
+    user: 'sam',
+    scannedAt: at,
+    ...extra,
+  };
+}
+
+/** The next snapshot that satisfies `ok` (the model publishes asynchronously). */
+function until(d: Dashboard, ok: (s: DashboardSnapshot) => boolean): Promise<DashboardSnapshot> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('dashboard never got there')), 5_000);
+    const check = () => {
+      const s = d.get();
+      if (!s.ready || !ok(s)) return;
+      clearTimeout(timer);
+      queueMicrotask(() => unsubscribe());
+      resolve(s);
+    };
+    const unsubscribe = d.subscribe(check);
+    check();
+  });
+}
+
+describe('openDashboard', () => {
+  it('takes a scan voided twice off the counts once', async () => {
+    const { db, dashboard } = await open();
+    await db.waybills.bulkInsert(
+      ['A', 'B'].map((n) => ({ id: `m1:${n}`, manifestId: 'm1', number: n })),
+    );
+    const b = scan('d1', 2, 'B', '2026-05-01T08:05:10.000Z');
+    await db.scans.bulkInsert([
+      scan('d1', 1, 'A', '2026-05-01T08:05:00.000Z'),
+      b,
+      scan('d1', 3, 'B', '2026-05-01T08:05:20.000Z', { result: 'void', voids: b.id }),
+      scan('d2', 4, 'B', '2026-05-01T08:05:21.000Z', { result: 'void', voids: b.id }),
+    ]);
+    const s = await until(dashboard, (s) => s.manifests[0]?.scanned === 1 && s.totalScans === 1);
+    expect(s.perScanner).toEqual([{ user: 'sam', count: 1 }]);
+    expect(s.perMinute.reduce((sum, m) => sum + m.count, 0)).toBe(1);
+    expect(s.manifests[0]).toMatchObject({ expected: 2, scanned: 1, missing: 1 });
+  });
+
+  it('counts a stray number once however often it is scanned, as the export lists it', async () => {
+    const { db, dashboard } = await open();
+    await db.waybills.insert({ id: 'm1:A', manifestId: 'm1', number: 'A' });
+    await db.scans.bulkInsert([
+      scan('d1', 1, 'ZZZ', '2026-05-01T08:01:00.000Z', { result: 'unknown' }),
+      scan('d1', 2, 'ZZZ', '2026-05-01T08:02:00.000Z', { result: 'unknown' }),
+      scan('d2', 3, 'ZZZ', '2026-05-01T08:03:00.000Z', { result: 'unknown', user: 'bo' }),
+    ]);
+    const s = await until(dashboard, (s) => s.totalScans === 3);
+    expect(s.manifests[0]).toMatchObject({ unexpected: 1, scanned: 0, missing: 1 });
+  });
+
+  it('lists the first waybills in number order whatever order they arrived in', async () => {
+    const { db, dashboard } = await open();
+    for (const n of ['A5', 'A4', 'A3', 'A2', 'A1'])
+      await db.waybills.insert({ id: `m1:${n}`, manifestId: 'm1', number: n, consignee: `C ${n}` });
+    await until(dashboard, (s) => s.manifests[0]?.expected === 5);
+    expect(dashboard.waybills('m1', 'all', '', 2)).toEqual({
+      total: 5,
+      rows: [
+        { id: 'm1:A1', number: 'A1', consignee: 'C A1', scanned: false },
+        { id: 'm1:A2', number: 'A2', consignee: 'C A2', scanned: false },
+      ],
+    });
+    expect(dashboard.waybills('m1', 'missing', 'c a', 3).rows.map((r) => r.number)).toEqual([
+      'A1',
+      'A2',
+      'A3',
+    ]);
+  });
+
+  it('does not keep a scan from a device whose clock is ahead on top of the feed', async () => {
+    const { db, dashboard } = await open(2);
+    await db.waybills.insert({ id: 'm1:A', manifestId: 'm1', number: 'A' });
+    const skewed = scan('skew', 1, 'A', '2027-01-01T00:00:00.000Z');
+    await db.scans.insert(skewed);
+    await until(dashboard, (s) => s.latest.length === 1);
+    clock = new Date('2026-05-01T08:11:00.000Z');
+    const later = scan('d1', 2, 'A', '2026-05-01T08:11:00.000Z');
+    await db.scans.insert(later);
+    clock = new Date('2026-05-01T08:12:00.000Z');
+    const latest = scan('d1', 3, 'A', '2026-05-01T08:12:00.000Z');
+    await db.scans.insert(latest);
+    const s = await until(dashboard, (s) => s.latest.length === 2 && s.totalScans === 3);
+    expect(s.latest.map((x) => x.id)).toEqual([latest.id, later.id]);
+  });
+});
