@@ -348,7 +348,7 @@ export async function inspectUpload(
     for (const entry of ordered) {
       if (entry.localHeaderOffset !== expected)
         throw new ImportError('IMPORT_ERR_CORRUPT', `gap or overlap before ${entry.name}`);
-      const local = await readAt(fh, entry.localHeaderOffset, 30);
+      const local = await readAt(fh, entry.localHeaderOffset, 30 + Buffer.byteLength(entry.name));
       if (local.length < 30 || local.readUInt32LE(0) !== SIG_LOCAL)
         throw new ImportError('IMPORT_ERR_CORRUPT', `bad local header for ${entry.name}`);
       const dataStart =
@@ -356,11 +356,30 @@ export async function inspectUpload(
       let end = dataStart + entry.compressedSize;
       if (end > cdOffset)
         throw new ImportError('IMPORT_ERR_CORRUPT', `${entry.name} runs past the directory`);
+      // The streaming parser trusts the local header; this check reads the central directory. A
+      // header that says "deflated" where the directory says "stored" would let the parser unpack
+      // what was never counted here, so the two must agree on everything that decides unpacking.
+      let declared = local.subarray(14, 26); // CRC, compressed and uncompressed sizes
       if (entry.flags & 0x8) {
         // Data descriptor: optional signature, CRC, sizes (APPNOTE 4.3.9).
         const d = await readAt(fh, end, 16);
-        end += d.length >= 4 && d.readUInt32LE(0) === SIG_DESCRIPTOR ? 16 : 12;
+        const signed = d.length >= 4 && d.readUInt32LE(0) === SIG_DESCRIPTOR;
+        declared = d.subarray(signed ? 4 : 0, signed ? 16 : 12);
+        end += signed ? 16 : 12;
       }
+      if (
+        local.readUInt16LE(8) !== entry.method ||
+        (local.readUInt16LE(6) & 0x9) !== (entry.flags & 0x9) ||
+        local.toString('utf8', 30, 30 + local.readUInt16LE(26)) !== entry.name ||
+        declared.length < 12 ||
+        declared.readUInt32LE(0) !== entry.crc ||
+        declared.readUInt32LE(4) !== entry.compressedSize ||
+        declared.readUInt32LE(8) !== entry.uncompressedSize
+      )
+        throw new ImportError(
+          'IMPORT_ERR_CORRUPT',
+          `local header of ${entry.name} disagrees with the central directory`,
+        );
       const read = await inflateEntry(path, entry, dataStart, limits, budget);
       uncompressedBytes += read.bytes;
       if (read.small) small.set(entry.name, read.small);

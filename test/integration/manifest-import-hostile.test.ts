@@ -10,6 +10,7 @@ import {
   PNG_BYTES,
   makeGiantSharedString,
   makeSimpleManifest,
+  writeHeaderMismatchBomb,
   writeNotXlsxZip,
   writeZipBomb,
 } from '../fixtures/xlsx/make-fixtures';
@@ -41,6 +42,7 @@ beforeAll(async () => {
   await writeFile(file('legacy.xlsx'), Buffer.from('d0cf11e0a1b11ae1000000000000', 'hex'));
   await writeNotXlsxZip(file('word.xlsx'));
   await writeZipBomb(file('bomb.xlsx'), 1);
+  await writeHeaderMismatchBomb(file('header-mismatch.xlsx'));
   await makeGiantSharedString(file('giant-string.xlsx'), 8);
   await makeSimpleManifest(file('rows-50.xlsx'), 50, 6);
   const good = await readFile(file('rows-50.xlsx'));
@@ -85,6 +87,15 @@ describe('zip bombs are stopped while unpacking', () => {
 
   it('an exceljs workbook with a giant shared string', async () => {
     expect(await codeOf(inspectUpload(file('giant-string.xlsx')))).toBe('IMPORT_ERR_ZIP_BOMB');
+  });
+
+  it('a bomb whose local header says deflated where the directory says stored', async () => {
+    // The directory's sizes pass every limit; the parser would read the local header and unpack
+    // 64 MB (a few GB is as cheap to make).
+    const err = await inspectUpload(file('header-mismatch.xlsx')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImportError);
+    expect((err as ImportError).code).toBe('IMPORT_ERR_CORRUPT');
+    expect((err as ImportError).detail).toMatch(/local header .* disagrees/);
   });
 
   it('the total unpacked size cap holds even when every ratio is normal', async () => {
