@@ -83,10 +83,6 @@ interface ExcelRowLike {
   number: number;
   eachCell(iteratee: (cell: ExcelCellLike, colNumber: number) => void): void;
 }
-interface WorksheetReaderLike extends AsyncIterable<ExcelRowLike> {
-  id: string | number;
-  name?: string;
-}
 
 /**
  * Yields the chosen sheet's rows; other sheets are skipped unread. Stops with ImportError on
@@ -96,7 +92,6 @@ interface WorksheetReaderLike extends AsyncIterable<ExcelRowLike> {
 export async function* readSheetRows(options: ReadSheetOptions): AsyncGenerator<SheetRowTexts> {
   const { path, inspection, limits, signal, onBytes } = options;
   const sheet = chooseSheet(inspection, options.sheet);
-  const sheetNo = /sheet(\d+)\.xml$/.exec(sheet.entry)?.[1];
   const date1904 = inspection.date1904;
   const input = reorderedZip(path, inspection, sheet.entry);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
@@ -120,9 +115,10 @@ export async function* readSheetRows(options: ReadSheetOptions): AsyncGenerator<
   };
   let found = false;
   try {
-    for await (const ws of reader as unknown as AsyncIterable<WorksheetReaderLike>) {
-      const matches = ws.name !== undefined ? ws.name === sheet.name : String(ws.id) === sheetNo;
-      if (!matches) continue; // not iterating a sheet makes exceljs drain it unread
+    // The stream holds the chosen sheet only (reorderedZip), so the first sheet exceljs emits is
+    // it. Its name is not compared: exceljs misses names when the workbook's relationships use
+    // absolute targets (`/xl/worksheets/sheet1.xml`, as openpyxl and so pandas write them).
+    for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<ExcelRowLike>>) {
       found = true;
       for await (const row of ws) {
         if (signal?.aborted) throw new ImportError('IMPORT_ERR_ABORTED');

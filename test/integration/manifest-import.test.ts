@@ -30,6 +30,7 @@ import {
   makeSimpleManifest,
   manifestFods,
   sofficeToXlsx,
+  writeOpenpyxlStyleWorkbook,
 } from '../fixtures/xlsx/make-fixtures';
 
 let dir: string;
@@ -189,6 +190,29 @@ describe('choosing the sheet and the parser', () => {
     });
     expect(report).toMatchObject({ sheet: 'Notes', imported: 1 });
     expect((await allWaybills(dbs)).map((d) => d.number)).toEqual(['ZZZ999']);
+  });
+
+  it('reads a workbook laid out as openpyxl and pandas write it (absolute part paths)', async () => {
+    const path = join(dir, 'openpyxl.xlsx');
+    await writeOpenpyxlStyleWorkbook(path, 'Dispatch 1 May', [
+      ['AWB #', 'Consignee'],
+      ['0012345', 'Ada'],
+      ['0012346', 'Bola'],
+    ]);
+    const preview = await previewManifest(path);
+    expect(preview.sheets.map((s) => s.name)).toEqual(['Dispatch 1 May']);
+    const dbs = freshDbs();
+    const { report } = await importManifest({
+      path,
+      mapping: preview.suggestion?.mapping as ColumnMapping,
+      manifest: meta('m-openpyxl'),
+      writer: pouchManifestWriter(dbs),
+    });
+    expect(report).toMatchObject({ sheet: 'Dispatch 1 May', imported: 2 });
+    expect((await allWaybills(dbs)).map((d) => [d.number, d.consignee])).toEqual([
+      ['0012345', 'Ada'],
+      ['0012346', 'Bola'],
+    ]);
   });
 
   it('an unknown sheet is refused', async () => {
