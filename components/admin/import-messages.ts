@@ -53,6 +53,7 @@ export const ROW_ISSUE_LABELS: Record<string, string> = {
   'malformed-waybill': 'Invalid waybill number',
   'duplicate-waybill': 'Duplicate waybill number',
   'precision-lost': 'Number too long for Excel (digits lost)',
+  'waybill-not-a-value': 'Waybill cell shows an error',
   'bad-weight': 'Weight is not a number',
   'value-truncated': 'Value cut short',
   'error-value': 'Spreadsheet error in cell',

@@ -61,6 +61,12 @@ describe('cellText', () => {
   it.each([
     ['error value', { error: '#N/A' }, '#N/A', 'error-value'],
     ['formula without cached value', { formula: 'A1' }, '', 'formula-not-calculated'],
+    [
+      'formula with an error result (read as NaN)',
+      { formula: 'NA()', result: NaN },
+      '',
+      'error-value',
+    ],
   ])('reports %s', (_name, value, text, issue) => {
     expect(cellText({ value })).toEqual({ text, issue });
   });

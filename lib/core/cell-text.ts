@@ -217,6 +217,9 @@ export function cellText(cell: CellModel, options: CellTextOptions = {}): CellTe
     if ('formula' in v || 'sharedFormula' in v) {
       if (v.result === undefined || v.result === null)
         return { text: '', issue: 'formula-not-calculated' };
+      // exceljs reads an error result (#N/A, #VALUE! …) as a number that is not a number.
+      if (typeof v.result === 'number' && Number.isNaN(v.result))
+        return { text: '', issue: 'error-value' };
       return cellText({ value: v.result, numFmt }, options);
     }
     if ('error' in v) return { text: String(v.error), issue: 'error-value' };

@@ -180,6 +180,12 @@ describe('createRowReader', () => {
     ['empty waybill', [t(''), t('Ann')], 'empty-waybill'],
     ['malformed waybill', [t('A'.repeat(101))], 'malformed-waybill'],
     ['precision lost', [t('12345678901234567000', { issue: 'precision-lost' })], 'precision-lost'],
+    ['#N/A as its waybill', [t('#N/A', { issue: 'error-value' })], 'waybill-not-a-value'],
+    [
+      'an uncalculated waybill formula',
+      [t('', { issue: 'formula-not-calculated' }), t('Ann')],
+      'waybill-not-a-value',
+    ],
   ])('skips a row with %s', (_name, cells, code) => {
     const result = read()(7, cells);
     expect(result).toMatchObject({

@@ -236,6 +236,7 @@ export const ROW_ISSUES = {
   'malformed-waybill': 'error',
   'duplicate-waybill': 'error',
   'precision-lost': 'error',
+  'waybill-not-a-value': 'error',
   'bad-weight': 'warning',
   'value-truncated': 'warning',
   'error-value': 'warning',
@@ -360,6 +361,18 @@ export function createRowReader(options: RowReaderOptions) {
       return {
         kind: 'skipped',
         issues: [issue('precision-lost', rowNumber, { column: mapping.waybill, value: wb.text })],
+      };
+    // "#N/A" left by a lookup pasted as values is no waybill number, nor is an error result.
+    if (wb.issue === 'error-value' || wb.issue === 'formula-not-calculated')
+      return {
+        kind: 'skipped',
+        issues: [
+          issue('waybill-not-a-value', rowNumber, {
+            column: mapping.waybill,
+            ...(wb.text ? { value: wb.text } : {}),
+            detail: wb.issue,
+          }),
+        ],
       };
     const code = waybillCodeFrom(wb.text, pattern ? { pattern } : {});
     if (!code.ok) {

@@ -78,6 +78,8 @@ function reorderedZip(
 interface ExcelCellLike {
   value: unknown;
   numFmt?: string;
+  /** A formula cell's cached result, kept even when falsy (`value` drops 0, "" and FALSE). */
+  result?: unknown;
 }
 interface ExcelRowLike {
   number: number;
@@ -110,7 +112,14 @@ export async function* readSheetRows(options: ReadSheetOptions): AsyncGenerator<
       tooWide = col;
       return;
     }
-    const text = cellText({ value: cell.value, numFmt: cell.numFmt }, { date1904 });
+    let value = cell.value;
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      ('formula' in value || 'sharedFormula' in value)
+    )
+      value = { ...value, result: cell.result };
+    const text = cellText({ value, numFmt: cell.numFmt }, { date1904 });
     if (text.text !== '' || text.issue) cells[col - 1] = text;
   };
   let found = false;

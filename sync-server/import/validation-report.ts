@@ -14,6 +14,8 @@ export const ROW_ISSUE_MESSAGES: Record<RowIssueCode, string> = {
     'This waybill number already appears in an earlier row: this row was skipped.',
   'precision-lost':
     'The waybill number is stored as a number too long for Excel to keep exactly (over 15 digits): the row was skipped. Format the column as Text, retype the numbers and save again.',
+  'waybill-not-a-value':
+    'The waybill cell shows a spreadsheet error (such as #N/A) or a formula that was never calculated: the row was skipped. Fix the formula, or copy the column and paste it as values, and save again.',
   'bad-weight': 'The weight is not a number of kilograms: the row was imported without a weight.',
   'value-truncated': 'The value is longer than allowed and was cut short.',
   'error-value': 'The cell shows a spreadsheet error (such as #N/A): the value was left out.',

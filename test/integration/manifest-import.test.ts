@@ -215,6 +215,34 @@ describe('choosing the sheet and the parser', () => {
     ]);
   });
 
+  it('formula results of 0 and "" count, and error cells are no waybill numbers', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Manifest');
+    ws.addRow(['AWB', 'Weight', 'Note']);
+    ws.addRow(['A1', { formula: 'B3*0', result: 0 }, { formula: 'IF(1=1,"","x")', result: '' }]);
+    ws.addRow(['A2', 2, 'second']);
+    ws.addRow([{ error: '#N/A' }, 3, 'pasted lookup']);
+    ws.addRow([{ formula: 'NA()', result: { error: '#N/A' } }, 4, 'lookup']);
+    const path = join(dir, 'formulas.xlsx');
+    await wb.xlsx.writeFile(path);
+    const dbs = freshDbs();
+    const { report } = await importManifest({
+      path,
+      mapping: { waybill: 1, weight: 2, extra: [3] },
+      manifest: meta('m-formulas'),
+      writer: pouchManifestWriter(dbs),
+    });
+    const docs = await allWaybills(dbs);
+    expect(docs.map((d) => [d.number, d.weight, d.extra])).toEqual([
+      ['A1', 0, undefined],
+      ['A2', 2, { Note: 'second' }],
+    ]);
+    expect(report.issues.map((i) => [i.row, i.code, i.value])).toEqual([
+      [4, 'waybill-not-a-value', '#N/A'],
+      [5, 'waybill-not-a-value', undefined],
+    ]);
+  });
+
   it('an unknown sheet is refused', async () => {
     const err = await importManifest({
       path: paths.exceljs,
