@@ -123,9 +123,10 @@ function generalNumber(v: number): string {
 }
 
 /**
- * Renders the small set of number formats that matter for manifests: literal text around a run
- * of `0`/`#` placeholders (zero padding such as `000000000`), fixed decimals and percent.
- * Thousands separators are presentation, not data, and are left out. Anything else → General.
+ * Renders the number formats that matter for manifests: literal text around runs of `0`/`#`/`?`
+ * placeholders — zero padding (`000000000`), digit groups (`000 000 000`, phones such as
+ * `"+"00 0000 000000` or `00000 000000`) — fixed decimals and percent. Thousands separators are
+ * presentation, not data, and are left out. Anything else (exponents, fractions, text) → General.
  */
 function formattedNumber(v: number, numFmt: string | undefined): string {
   if (!numFmt || /^(general|@)$/i.test(numFmt.trim())) return generalNumber(v);
@@ -145,37 +146,62 @@ function formattedNumber(v: number, numFmt: string | undefined): string {
   // Tokenise: quoted literals, escapes, brackets, fill/space, placeholders, other literals.
   const tokens: string[] =
     section.match(/"[^"]*"|\\.|\[[^\]]*\]|[_*].|[0#?,.]+|%|[^"\\[_*0#?,.%]+/g) ?? [];
-  const placeholderRuns = tokens.filter((t) => /^[0#?,.]+$/.test(t) && /[0#?]/.test(t));
-  if (placeholderRuns.length !== 1 || /[eE@/]/.test(formatSkeleton(section)))
+  const isRun = (t: string) => /^[0#?,.]+$/.test(t) && /[0#?]/.test(t);
+  const runs = tokens.filter(isRun).map((t) => t.replace(/,/g, ''));
+  // Only the last run may hold the decimal point; earlier runs are groups of the integer part.
+  if (
+    runs.length === 0 ||
+    runs.slice(0, -1).some((r) => r.includes('.')) ||
+    /[eE@/]/.test(formatSkeleton(section))
+  )
     return sign + generalNumber(value);
-  const percent = tokens.includes('%');
-  if (percent) value *= 100;
+  if (tokens.includes('%')) value *= 100;
+  const [lastInt = '', decPart = ''] = runs[runs.length - 1]!.split('.');
+  const decimals = decPart.replace(/[^0#?]/g, '').length;
+  const groups = runs.map((r, i) => (i === runs.length - 1 ? lastInt : r).replace(/[^0#?]/g, ''));
+  const minInt = groups.join('').replace(/[^0]/g, '').length;
+  let digits: string;
+  if (decimals === 0) digits = integerDigits(Math.round(value));
+  else {
+    digits = value.toFixed(decimals);
+    const minDecimals = (decPart.match(/0/g) ?? []).length;
+    if (minDecimals < decimals)
+      digits = digits.replace(new RegExp(`0{1,${decimals - minDecimals}}$`), '');
+    if (digits.endsWith('.')) digits = digits.slice(0, -1);
+  }
+  const [intDigits = '', frac] = digits.split('.');
+  const whole = (intDigits === '0' && minInt === 0 ? '' : intDigits).padStart(minInt, '0');
+  // Digits fill the groups from the right; any left over go in front of the first group.
+  const slots = groups.reduce((n, g) => n + g.length, 0);
+  let rest = whole.slice(Math.max(0, whole.length - slots));
+  const filled: string[] = [];
+  for (let i = groups.length - 1; i >= 0; i--) {
+    const group = groups[i]!;
+    const take = Math.min(group.length, rest.length);
+    const empty = group
+      .slice(0, group.length - take)
+      .replace(/#/g, '')
+      .replace(/\?/g, ' ');
+    filled[i] = empty + rest.slice(rest.length - take);
+    rest = rest.slice(0, rest.length - take);
+  }
+  filled[0] = whole.slice(0, Math.max(0, whole.length - slots)) + filled[0];
   let out = '';
+  let run = 0;
   for (const token of tokens) {
+    if (isRun(token)) {
+      out += filled[run]!;
+      if (run === runs.length - 1 && frac !== undefined) out += `.${frac}`;
+      run += 1;
+      continue;
+    }
+    // A separator between groups shows only once a digit has been shown before it.
+    if (run > 0 && run < runs.length && !/\d/.test(filled.slice(0, run).join(''))) continue;
     if (token.startsWith('"')) out += token.slice(1, -1);
     else if (token.startsWith('\\')) out += token.slice(1);
     else if (token.startsWith('[') || token.startsWith('*')) continue;
     else if (token.startsWith('_')) out += ' ';
-    else if (token === '%') out += '%';
-    else if (/[0#?]/.test(token) && /^[0#?,.]+$/.test(token)) {
-      const [intPart = '', decPart = ''] = token.replace(/,/g, '').split('.');
-      const decimals = decPart.replace(/[^0#?]/g, '').length;
-      const minInt = (intPart.match(/0/g) ?? []).length;
-      let digits: string;
-      if (decimals === 0) {
-        const rounded = Math.round(value);
-        digits = integerDigits(rounded);
-        if (digits === '0' && minInt === 0) digits = '';
-      } else {
-        digits = value.toFixed(decimals);
-        const minDecimals = (decPart.match(/0/g) ?? []).length;
-        if (minDecimals < decimals)
-          digits = digits.replace(new RegExp(`0{1,${decimals - minDecimals}}$`), '');
-        if (digits.endsWith('.')) digits = digits.slice(0, -1);
-      }
-      const [whole = '', frac] = digits.split('.');
-      out += whole.padStart(minInt, '0') + (frac !== undefined ? `.${frac}` : '');
-    } else out += token;
+    else out += token;
   }
   return sign + out;
 }
