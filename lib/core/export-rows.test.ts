@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   csvField,
   csvHeader,
+  exportFileName,
   manifestScanIndex,
   unexpectedExportRows,
   waybillExportRow,
@@ -31,6 +32,8 @@ describe('csvField', () => {
     ['\tx', "'\tx"],
     ['000123', '000123'],
     ['a,b', '"a,b"'],
+    // A semicolon-locale Excel splits on ';': quoted, the formula stays inside one text cell.
+    ["X;=cmd|' /C calc'!A0", `"X;=cmd|' /C calc'!A0"`],
     ['say "hi"', '"say ""hi"""'],
     [1.5, '1.5'],
     [null, ''],
@@ -72,5 +75,19 @@ describe('manifestScanIndex', () => {
       scans: 2,
       scannedBy: 'sam',
     });
+  });
+});
+
+describe('exportFileName', () => {
+  it.each([
+    ['Lagos hub / 1 May', 'Lagos-hub-1-May-scanned.xlsx', 'Lagos-hub-1-May-scanned.xlsx'],
+    ['上海 仓库 5月', '上海-仓库-5月-scanned.xlsx', '5-scanned.xlsx'],
+    ['Düsseldorf Süd', 'Düsseldorf-Süd-scanned.xlsx', 'Dusseldorf-Sud-scanned.xlsx'],
+    ['../../etc/passwd', 'etcpasswd-scanned.xlsx', 'etcpasswd-scanned.xlsx'],
+    ['"quoted";name\r\n', 'quotedname-scanned.xlsx', 'quotedname-scanned.xlsx'],
+    ['***', 'manifest-scanned.xlsx', 'manifest-scanned.xlsx'],
+  ])('%j → %s (ASCII fallback %s)', (name, file, ascii) => {
+    expect(exportFileName(name, 'scanned', 'xlsx')).toBe(file);
+    expect(exportFileName(name, 'scanned', 'xlsx', { ascii: true })).toBe(ascii);
   });
 });

@@ -171,7 +171,9 @@ export function csvField(value: ExportValue): string {
   else if (value instanceof Date) text = value.toISOString();
   else if (typeof value === 'number') text = String(value);
   else text = FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // `;` too: Excel set to a semicolon locale splits on it, so "X;=cmd…" would become two cells
+  // the second of which starts a formula.
+  return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** One CSV line (CRLF, as RFC 4180 and Excel expect). */
@@ -184,18 +186,28 @@ export function csvHeader(columns: readonly ExportColumn[]): string {
   return `\ufeff${columns.map((c) => csvField(c.header)).join(',')}\r\n`;
 }
 
-/** A file name for an export, safe in a Content-Disposition header. */
+/**
+ * A file name for an export: the manifest's name in any script (letters, digits, `._-`), so
+ * "上海 仓库 5月" stays readable, with nothing a file system or a header could misread.
+ * `ascii` gives the fallback for clients that ignore RFC 6266's `filename*`.
+ */
 export function exportFileName(
   manifestName: string,
   kind: ExportKind,
   format: ExportFormat,
+  options: { ascii?: boolean } = {},
 ): string {
+  const allowed = options.ascii ? /[^A-Za-z0-9._ -]/g : /[^\p{L}\p{M}\p{N}._ -]/gu;
   const base =
-    manifestName
-      .normalize('NFKD')
-      .replace(/[^A-Za-z0-9._ -]/g, '')
-      .trim()
-      .replace(/\s+/g, '-')
-      .slice(0, 80) || 'manifest';
+    Array.from(
+      manifestName
+        .normalize(options.ascii ? 'NFKD' : 'NFC')
+        .replace(allowed, '')
+        .trim()
+        .replace(/\s+/g, '-'),
+    )
+      .slice(0, 80)
+      .join('')
+      .replace(/^[.-]+/, '') || 'manifest';
   return `${base}-${kind}.${format}`;
 }

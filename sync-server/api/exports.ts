@@ -303,6 +303,7 @@ export async function writeExportCsv(
 }
 
 export function contentDisposition(name: string, kind: ExportKind, format: ExportFormat): string {
+  const ascii = exportFileName(name, kind, format, { ascii: true });
   const file = exportFileName(name, kind, format);
-  return `attachment; filename="${file}"; filename*=UTF-8''${encodeURIComponent(file)}`;
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file)}`;
 }

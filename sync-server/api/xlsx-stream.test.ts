@@ -72,6 +72,8 @@ describe('xlsx-stream', () => {
     expect(first.getCell(1).type).toBe(ExcelJS.ValueType.String);
     expect(first.getCell(1).numFmt).toBe('@');
     expect(first.getCell(2).value).toBe(1.5);
+    // General: 12 reads "12" in Excel, where "0.###" showed "12.".
+    expect(first.getCell(2).numFmt ?? 'General').toBe('General');
     expect((first.getCell(3).value as Date).toISOString()).toBe(at.toISOString());
     expect(first.getCell(3).numFmt).toBe('yyyy-mm-dd hh:mm:ss');
     expect(first.getCell(4).value).toBe(2);
