@@ -127,5 +127,8 @@ export const cancelImport = (importId: string) =>
 export const reportUrl = (importId: string) =>
   `/api/imports/${encodeURIComponent(importId)}/report.xlsx`;
 
+/** An export's URL; times in it are written in this browser's time zone, as the dashboard shows them. */
 export const exportUrl = (manifestId: string, kind: string, format: string) =>
-  `/api/manifests/${encodeURIComponent(manifestId)}/export?kind=${kind}&format=${format}`;
+  `/api/manifests/${encodeURIComponent(manifestId)}/export?kind=${kind}&format=${format}&tz=${encodeURIComponent(
+    Intl.DateTimeFormat().resolvedOptions().timeZone,
+  )}`;

@@ -176,13 +176,13 @@ export function csvField(value: ExportValue): string {
   return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One CSV line (CRLF, as RFC 4180 and Excel expect). */
-export function csvLine(columns: readonly ExportColumn[], row: ExportRow): string {
-  return `${columns.map((c) => csvField(row[c.key] ?? null)).join(',')}\r\n`;
+/** One CSV line of values in column order (CRLF, as RFC 4180 and Excel expect). */
+export function csvLine(values: readonly ExportValue[]): string {
+  return `${values.map(csvField).join(',')}\r\n`;
 }
 
 /** The header line; the UTF-8 BOM goes first so Excel reads accents and CJK correctly. */
-export function csvHeader(columns: readonly ExportColumn[]): string {
+export function csvHeader(columns: readonly Pick<ExportColumn, 'header'>[]): string {
   return `\ufeff${columns.map((c) => csvField(c.header)).join(',')}\r\n`;
 }
 

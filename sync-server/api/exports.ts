@@ -19,9 +19,11 @@ import type {
   ExportKind,
   ExportRow,
   ExportScan,
+  ExportValue,
   ExportWaybill,
   ManifestScanIndex,
 } from '@/lib/core/export-rows';
+import { wallClockIn, wallClockText } from '@/lib/core/time-zone';
 import {
   docsWrittenSince,
   liveIdsIn,
@@ -259,13 +261,30 @@ export async function* exportRowsViaPouch(
   for await (const docs of waybillPages) yield rowsOfWaybills(waybillKind, docs, index);
 }
 
-/** Writes the rows as an XLSX workbook into `out` (ends it). */
+/**
+ * The export's columns, with times in `timeZone`: spreadsheets keep no zone with a date, so
+ * times are written as that zone's wall clock and the header names it.
+ */
+function zonedColumns(kind: ExportKind, timeZone: string) {
+  const wallClock = wallClockIn(timeZone);
+  return EXPORT_COLUMNS[kind].map((c) => ({
+    ...c,
+    header: c.type === 'date' ? `${c.header} (${timeZone})` : c.header,
+    valueOf: (row: ExportRow) => {
+      const value = row[c.key] ?? null;
+      return value instanceof Date ? wallClock(value) : value;
+    },
+  }));
+}
+
+/** Writes the rows as an XLSX workbook into `out` (ends it); times in `timeZone`. */
 export async function writeExportXlsx(
   out: Writable,
   kind: ExportKind,
   pages: AsyncIterable<ExportRow[]>,
+  timeZone = 'UTC',
 ): Promise<number> {
-  const columns = EXPORT_COLUMNS[kind];
+  const columns = zonedColumns(kind, timeZone);
   const writer = createXlsxSheetWriter(out, {
     sheetName: kind[0]!.toUpperCase() + kind.slice(1),
     columns: columns.map((c) => ({ header: c.header, type: c.type, width: c.width })),
@@ -274,27 +293,32 @@ export async function writeExportXlsx(
   for await (const rows of pages) {
     // Values go in as their types: strings stay strings (never parsed as numbers), Dates become
     // date serials shown with the date format, numbers stay numbers.
-    await writer.addRows(rows.map((row) => columns.map((c) => row[c.key] ?? null)));
+    await writer.addRows(rows.map((row) => columns.map((c) => c.valueOf(row))));
     count += rows.length;
   }
   await writer.finish();
   return count;
 }
 
-/** Writes the rows as CSV into `out` (ends it), respecting back-pressure. */
+/**
+ * Writes the rows as CSV into `out` (ends it), respecting back-pressure. Times are the wall
+ * clock of `timeZone` as "yyyy-mm-dd hh:mm:ss", which Excel reads as a date and time.
+ */
 export async function writeExportCsv(
   out: Writable,
   kind: ExportKind,
   pages: AsyncIterable<ExportRow[]>,
+  timeZone = 'UTC',
 ): Promise<number> {
-  const columns = EXPORT_COLUMNS[kind];
+  const columns = zonedColumns(kind, timeZone);
   const write = (text: string) =>
     out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', r));
   await write(csvHeader(columns));
+  const textOf = (value: ExportValue) => (value instanceof Date ? wallClockText(value) : value);
   let count = 0;
   for await (const rows of pages) {
     let chunk = '';
-    for (const row of rows) chunk += csvLine(columns, row);
+    for (const row of rows) chunk += csvLine(columns.map((c) => textOf(c.valueOf(row))));
     count += rows.length;
     await write(chunk);
   }

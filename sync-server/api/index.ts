@@ -9,6 +9,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { EXPORT_FORMATS, EXPORT_KINDS } from '@/lib/core/export-rows';
+import { knownTimeZone } from '@/lib/core/time-zone';
 import { mappingError } from '@/lib/core/manifest-columns';
 import type { Store } from '../store/store';
 import {
@@ -83,6 +84,8 @@ const retryBodySchema = z.object({ mode: z.enum(['good-rows', 'refuse']) }).stri
 const exportQuerySchema = z.object({
   kind: z.enum(EXPORT_KINDS),
   format: z.enum(EXPORT_FORMATS).default('xlsx'),
+  /** The reader's time zone (the admin page sends the browser's): times are written in it. */
+  tz: z.string().max(64).default('UTC'),
 });
 
 /** Async route handlers: a rejection goes to the router's error handler, never unhandled. */
@@ -379,6 +382,13 @@ export function createApi(deps: ApiDeps): Api {
           'Use kind=scanned|missing|unexpected and format=xlsx|csv.',
         );
       const { kind, format } = query.data;
+      const timeZone = knownTimeZone(query.data.tz);
+      if (!timeZone)
+        return sendApiError(
+          res,
+          'API_ERR_BAD_REQUEST',
+          'Unknown time zone: use an IANA name such as Europe/Berlin, or leave tz out for UTC.',
+        );
       const manifestId = String(req.params.manifestId);
       const [manifests, waybills, scans] = await Promise.all([
         store.database('manifests'),
@@ -397,8 +407,8 @@ export function createApi(deps: ApiDeps): Api {
       const started = Date.now();
       const rows =
         format === 'csv'
-          ? await writeExportCsv(res, kind, pages)
-          : await writeExportXlsx(res, kind, pages);
+          ? await writeExportCsv(res, kind, pages, timeZone)
+          : await writeExportXlsx(res, kind, pages, timeZone);
       req.log.info({ manifestId, kind, format, rows, ms: Date.now() - started }, 'export written');
     }),
   );

@@ -364,9 +364,9 @@ describe('exports', () => {
     expect(res.status).toBe(201);
   });
 
-  async function exportOf(kind: string, format: string) {
+  async function exportOf(kind: string, format: string, tz?: string) {
     const res = await fetch(
-      `${url}/api/manifests/${manifestId}/export?kind=${kind}&format=${format}`,
+      `${url}/api/manifests/${manifestId}/export?kind=${kind}&format=${format}${tz ? `&tz=${encodeURIComponent(tz)}` : ''}`,
       {
         headers: { authorization: SUE },
       },
@@ -398,6 +398,29 @@ describe('exports', () => {
     expect(ws.getRow(3).getCell(1).value).toBe('00043');
   });
 
+  it("times in the reader's time zone, named in the header", async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(
+      Buffer.from(await (await exportOf('scanned', 'xlsx', 'Africa/Lagos')).arrayBuffer()) as never,
+    );
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(1).getCell(6).value).toBe('First scanned at (Africa/Lagos)');
+    // Excel dates have no zone: 08:00Z is written as the 09:00 Lagos saw.
+    expect((ws.getRow(2).getCell(6).value as Date).toISOString()).toBe('2026-05-01T09:00:00.000Z');
+    const csv = Buffer.from(
+      await (await exportOf('scanned', 'csv', 'Asia/Kolkata')).arrayBuffer(),
+    ).toString('utf8');
+    const [head, first] = csv.slice(1).split('\r\n');
+    expect(head).toContain('First scanned at (Asia/Kolkata)');
+    expect(first).toContain(',2026-05-01 13:30:00,');
+    const bad = await fetch(
+      `${url}/api/manifests/${manifestId}/export?kind=scanned&format=csv&tz=Mars%2FOlympus`,
+      { headers: { authorization: SUE } },
+    );
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { reason: string }).reason).toMatch(/time zone/i);
+  });
+
   it('missing as CSV: BOM, formula injection neutralised, quoting', async () => {
     const res = await exportOf('missing', 'csv');
     expect(res.headers.get('content-type')).toContain('text/csv');
@@ -417,7 +440,7 @@ describe('exports', () => {
     );
     const lines = text.slice(1).split('\r\n');
     expect(lines[1]).toMatch(
-      /^00042,"'=HYPERLINK\(""http:\/\/evil.example"",""click""\)",,'\+1 555 0100,1.5,2026-05-01T08:00:00.000Z,sam,dev-1,2$/,
+      /^00042,"'=HYPERLINK\(""http:\/\/evil.example"",""click""\)",,'\+1 555 0100,1.5,2026-05-01 08:00:00,sam,dev-1,2$/,
     );
     expect(lines[2]).toMatch(/^00043,'@SUM\(1\+1\),,'-5,2,/);
   });
