@@ -278,7 +278,7 @@ function sheetsFrom(
 /**
  * Checks an upload's bytes: real file type, zip structure (entries must tile the file exactly,
  * which also rules out overlapping-entry bombs), unpacked size and ratio while inflating, an
- * xlsx content type and workbook, and the row count of every sheet. Throws ImportError.
+ * xlsx content type and workbook, and counts the rows of every sheet. Throws ImportError.
  */
 export async function inspectUpload(
   path: string,
@@ -383,11 +383,9 @@ export async function inspectUpload(
       const read = await inflateEntry(path, entry, dataStart, limits, budget);
       uncompressedBytes += read.bytes;
       if (read.small) small.set(entry.name, read.small);
-      if (read.rows !== undefined) {
-        rowsByEntry.set(entry.name, read.rows);
-        if (read.rows > limits.maxRows)
-          throw new ImportError('IMPORT_ERR_TOO_MANY_ROWS', `${entry.name}: ${read.rows} rows`);
-      }
+      // Rows are counted for every sheet, but only the sheet read is held to maxRows
+      // (readSheetRows): a big lookup sheet beside the manifest is ignored like the rest of it.
+      if (read.rows !== undefined) rowsByEntry.set(entry.name, read.rows);
       layout.entries.push({ name: entry.name, start: entry.localHeaderOffset, end });
       expected = end;
     }

@@ -94,6 +94,8 @@ interface ExcelRowLike {
 export async function* readSheetRows(options: ReadSheetOptions): AsyncGenerator<SheetRowTexts> {
   const { path, inspection, limits, signal, onBytes } = options;
   const sheet = chooseSheet(inspection, options.sheet);
+  if (sheet.rows > limits.maxRows)
+    throw new ImportError('IMPORT_ERR_TOO_MANY_ROWS', `${sheet.name}: ${sheet.rows} rows`);
   const date1904 = inspection.date1904;
   const input = reorderedZip(path, inspection, sheet.entry);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {

@@ -2,6 +2,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportError, inspectUpload, previewManifest } from '@/sync-server/import';
 import type { ImportErrorCode, ImportLimitsInput } from '@/sync-server/import';
@@ -112,11 +113,37 @@ describe('size limits', () => {
     ]);
   });
 
-  it.each([
-    ['too many rows', { maxRows: 10 }, 'IMPORT_ERR_TOO_MANY_ROWS'],
-    ['a file over the size limit', { maxFileBytes: 1000 }, 'IMPORT_ERR_TOO_LARGE'],
-  ])('%s', async (_name, limits, code) => {
-    expect(await codeOf(inspectUpload(file('rows-50.xlsx'), limits))).toBe(code);
+  it('a file over the size limit', async () => {
+    expect(await codeOf(inspectUpload(file('rows-50.xlsx'), { maxFileBytes: 1000 }))).toBe(
+      'IMPORT_ERR_TOO_LARGE',
+    );
+  });
+
+  it('too many rows in the sheet read; a big sheet beside it is ignored', async () => {
+    expect(await codeOf(previewManifest(file('rows-50.xlsx'), { limits: { maxRows: 10 } }))).toBe(
+      'IMPORT_ERR_TOO_MANY_ROWS',
+    );
+    const wb = new ExcelJS.Workbook();
+    const manifest = wb.addWorksheet('Manifest');
+    manifest.addRows([
+      ['AWB', 'Consignee'],
+      ['A1', 'Ann'],
+      ['A2', 'Bo'],
+    ]);
+    const lookup = wb.addWorksheet('Lookup', { state: 'hidden' });
+    for (let i = 0; i < 50; i++) lookup.addRow([`code ${i}`, i]);
+    await wb.xlsx.writeFile(file('with-lookup.xlsx'));
+    const limits = { maxRows: 10 };
+    const preview = await previewManifest(file('with-lookup.xlsx'), { limits });
+    expect(preview.sheet).toBe('Manifest');
+    expect(preview.rows.map((r) => r.cells)).toEqual([
+      ['AWB', 'Consignee'],
+      ['A1', 'Ann'],
+      ['A2', 'Bo'],
+    ]);
+    expect(
+      await codeOf(previewManifest(file('with-lookup.xlsx'), { limits, sheet: 'Lookup' })),
+    ).toBe('IMPORT_ERR_TOO_MANY_ROWS');
   });
 
   it('too many columns while reading', async () => {
