@@ -31,6 +31,7 @@ import {
   manifestFods,
   sofficeToXlsx,
   writeOpenpyxlStyleWorkbook,
+  writeRawWorkbook,
 } from '../fixtures/xlsx/make-fixtures';
 
 let dir: string;
@@ -240,6 +241,36 @@ describe('choosing the sheet and the parser', () => {
     expect(report.issues.map((i) => [i.row, i.code, i.value])).toEqual([
       [4, 'waybill-not-a-value', '#N/A'],
       [5, 'waybill-not-a-value', undefined],
+    ]);
+  });
+
+  it('keeps Japanese names, not their phonetic readings, and every run of an inline rich string', async () => {
+    // Japanese Excel stores the reading typed through the IME beside the name (<rPh>); the name
+    // is the text. Inline strings may be split into runs (<r>) that make one text.
+    const path = join(dir, 'phonetic.xlsx');
+    await writeRawWorkbook(path, {
+      sheetName: '出荷',
+      sharedStrings: [
+        '<t>AWB</t>',
+        '<t>Consignee</t>',
+        '<t>山田太郎</t><rPh sb="0" eb="2"><t>ヤマダ</t></rPh><rPh sb="2" eb="4"><t>タロウ</t></rPh><phoneticPr fontId="1"/>',
+        '<r><t>佐藤</t></r><r><t>花子</t></r><rPh sb="0" eb="2"><t>サトウ</t></rPh>',
+      ],
+      sheetData:
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' +
+        '<row r="2"><c r="A2" t="inlineStr"><is><r><t>JD</t></r><r><t>0001</t></r></is></c><c r="B2" t="s"><v>2</v></c></row>' +
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>JD0002</t></is></c><c r="B3" t="s"><v>3</v></c></row>',
+    });
+    const dbs = freshDbs();
+    await importManifest({
+      path,
+      mapping: { waybill: 1, consignee: 2, extra: [] },
+      manifest: meta('m-phonetic'),
+      writer: pouchManifestWriter(dbs),
+    });
+    expect((await allWaybills(dbs)).map((d) => [d.number, d.consignee])).toEqual([
+      ['JD0001', '山田太郎'],
+      ['JD0002', '佐藤花子'],
     ]);
   });
 
