@@ -274,6 +274,32 @@ describe('choosing the sheet and the parser', () => {
     ]);
   });
 
+  it('reads rows and cells without their optional r attribute, decodes text once, keeps the time of format 22', async () => {
+    const path = join(dir, 'no-refs.xlsx');
+    await writeRawWorkbook(path, {
+      sheetName: 'Sheet1',
+      sharedStrings: ['<t>AWB</t>', '<t>Note</t>', '<t>Collected</t>'],
+      // Style 1 is Excel's built-in date-time format 22 ("m/d/yy h:mm").
+      styleNumFmtIds: [22],
+      sheetData:
+        '<row><c t="s"><v>0</v></c><c t="s"><v>1</v></c><c t="s"><v>2</v></c></row>' +
+        '<row><c t="inlineStr"><is><t>JD0001</t></is></c><c t="inlineStr"><is><t>&amp;lt;b&amp;gt; is text</t></is></c><c s="1"><v>45413.5</v></c></row>' +
+        '<row r="5"><c r="A5" t="inlineStr"><is><t>JD0002</t></is></c><c t="inlineStr"><is><t>A &amp; B</t></is></c></row>',
+    });
+    const dbs = freshDbs();
+    const { report } = await importManifest({
+      path,
+      mapping: { waybill: 1, extra: [2, 3] },
+      manifest: meta('m-no-refs'),
+      writer: pouchManifestWriter(dbs),
+    });
+    expect(report.issues).toEqual([]);
+    expect((await allWaybills(dbs)).map((d) => [d.number, d.extra])).toEqual([
+      ['JD0001', { Note: '&lt;b&gt; is text', Collected: '2024-05-01 12:00:00' }],
+      ['JD0002', { Note: 'A & B' }],
+    ]);
+  });
+
   it('an unknown sheet is refused', async () => {
     const err = await importManifest({
       path: paths.exceljs,
