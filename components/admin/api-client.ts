@@ -95,7 +95,14 @@ export const previewSheet = (uploadId: string, sheet: string) =>
 
 export const startImport = (
   uploadId: string,
-  body: { name: string; sheet: string; mapping: ColumnMapping; mode: 'good-rows' | 'refuse' },
+  body: {
+    name: string;
+    sheet: string;
+    mapping: ColumnMapping;
+    mode: 'good-rows' | 'refuse';
+    /** The header row the person chose, when not the one the server found. */
+    headerRow?: number;
+  },
 ) =>
   call<{ manifestId: string; importId: string }>(
     `/api/manifests/uploads/${encodeURIComponent(uploadId)}/import`,

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { DragEvent } from 'react';
 import type { ColumnMapping, ManifestField } from '@/lib/core/manifest-columns';
-import { MANIFEST_FIELDS } from '@/lib/core/manifest-columns';
+import { MANIFEST_FIELDS, headerAt, suggestMapping } from '@/lib/core/manifest-columns';
 import {
   ApiProblem,
   cancelImport,
@@ -233,6 +233,79 @@ function PreviewTable({ preview }: { preview: UploadPreview }) {
         </p>
       )}
     </div>
+  );
+}
+
+/**
+ * The preview with the header row the person chose: the detected one at first, any of the first
+ * rows when detection missed or picked wrong. A chosen row gets its own suggested mapping.
+ */
+function withHeaderRow(preview: UploadPreview, rowNumber: number | null): UploadPreview {
+  if (rowNumber === null || rowNumber === preview.header?.rowNumber) return preview;
+  const header = headerAt(preview.rows, rowNumber);
+  if (!header) return preview;
+  return {
+    ...preview,
+    header,
+    suggestion: suggestMapping(header.headers),
+    remembered: null,
+    fingerprint: null,
+  };
+}
+
+function PreviewStep({
+  preview,
+  busy,
+  onImport,
+}: {
+  preview: UploadPreview;
+  busy: boolean;
+  onImport: (name: string, mapping: ColumnMapping, headerRow: number | undefined) => void;
+}) {
+  const [chosenRow, setChosenRow] = useState<number | null>(null);
+  const effective = withHeaderRow(preview, chosenRow);
+  const headerRow = effective.header?.rowNumber;
+  return (
+    <>
+      {!preview.header && (
+        <Problem
+          problem={
+            new ApiProblem(
+              'IMPORT_ERR_NO_HEADER',
+              'No row in the first 20 names the columns the way manifests usually do. Choose the row that holds the column names below, or choose another sheet.',
+              422,
+            )
+          }
+        />
+      )}
+      <label className="flex items-center gap-2 text-sm">
+        Header row
+        <select
+          data-testid="header-row-select"
+          className="rounded-lg border border-slate-700 bg-slate-900 p-1"
+          value={headerRow ?? ''}
+          onChange={(e) => setChosenRow(e.target.value ? Number(e.target.value) : null)}
+        >
+          {!preview.header && <option value="">— choose —</option>}
+          {preview.rows.map((row) => (
+            <option key={row.rowNumber} value={row.rowNumber}>
+              Row {row.rowNumber}: {row.cells.filter(Boolean).slice(0, 4).join(' · ').slice(0, 60)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <PreviewTable preview={effective} />
+      {effective.header && (
+        <MappingForm
+          key={`${preview.uploadId}:${preview.sheet}:${headerRow}`}
+          preview={effective}
+          busy={busy}
+          onImport={(name, mapping) =>
+            onImport(name, mapping, effective === preview ? undefined : headerRow)
+          }
+        />
+      )}
+    </>
   );
 }
 
@@ -526,6 +599,7 @@ export default function ManifestUpload() {
     name: string,
     mapping: ColumnMapping,
     mode: 'good-rows' | 'refuse',
+    headerRow?: number,
   ) => {
     setBusy(true);
     setProblem(null);
@@ -535,6 +609,7 @@ export default function ManifestUpload() {
         sheet: preview.sheet,
         mapping,
         mode,
+        ...(headerRow !== undefined ? { headerRow } : {}),
       });
       go({ kind: 'import', importId });
     } catch (error) {
@@ -630,25 +705,14 @@ export default function ManifestUpload() {
               </label>
             )}
           </div>
-          <PreviewTable preview={step.preview} />
-          {step.preview.header ? (
-            <MappingForm
-              key={`${step.preview.uploadId}:${step.preview.sheet}`}
-              preview={step.preview}
-              busy={busy}
-              onImport={(name, mapping) => void runImport(step.preview, name, mapping, 'refuse')}
-            />
-          ) : (
-            <Problem
-              problem={
-                new ApiProblem(
-                  'IMPORT_ERR_NO_HEADER',
-                  'No header row was found in the first 20 rows: add a row naming the columns (e.g. "AWB No.", "Consignee") or choose another sheet.',
-                  422,
-                )
-              }
-            />
-          )}
+          <PreviewStep
+            key={`${step.preview.uploadId}:${step.preview.sheet}`}
+            preview={step.preview}
+            busy={busy}
+            onImport={(name, mapping, headerRow) =>
+              void runImport(step.preview, name, mapping, 'refuse', headerRow)
+            }
+          />
         </>
       )}
       {step.kind === 'import' && (

@@ -4,6 +4,7 @@ import {
   createRowReader,
   detectHeaderRow,
   fieldForHeader,
+  headerAt,
   mappingError,
   mappingFingerprint,
   suggestMapping,
@@ -31,6 +32,21 @@ describe('fieldForHeader', () => {
     ['Sender phone', null],
     ['COD amount', null],
     ['', null],
+    // Joined-up names, as systems export them.
+    ['trackingNumber', 'waybill'],
+    ['AWBNo', 'waybill'],
+    ['ConsigneeName', 'consignee'],
+    ['consigneePhone', 'phone'],
+    ['ContactNo', 'phone'],
+    ['DeliveryAddress', 'address'],
+    ['Airwaybill No', 'waybill'],
+    ['Consignment Note No.', 'waybill'],
+    ['C/N No.', 'waybill'],
+    // About the number, not the number; an e-mail is not an address.
+    ['Tracking URL', null],
+    ['AWB date', null],
+    ['Email Address', null],
+    ['eMail', null],
   ])('%s → %s', (header, field) => {
     expect(fieldForHeader(header)?.field ?? null).toBe(field);
   });
@@ -127,8 +143,26 @@ describe('suggestMapping', () => {
     });
   });
 
+  it('prefers a plain AWB over a return AWB, and a shipping address over an e-mail', () => {
+    const { mapping } = suggestMapping(['Return AWB', 'Email Address', 'AWB', 'Shipping Address']);
+    expect(mapping).toMatchObject({ waybill: 3, address: 4, extra: [1, 2] });
+  });
+
   it('has no mapping without a waybill column', () => {
     expect(suggestMapping(['Name', 'Phone']).mapping).toBeNull();
+  });
+});
+
+describe('headerAt', () => {
+  it('takes the chosen row as the header, data from the row below', () => {
+    const sheet = rows(['Item', 'Destination', 'Qty'], ['X1', 'Lagos', '2']);
+    expect(detectHeaderRow(sheet)).toBeNull();
+    expect(headerAt(sheet, 1)).toMatchObject({
+      rowNumber: 1,
+      headers: ['Item', 'Destination', 'Qty'],
+      dataStartRow: 2,
+    });
+    expect(headerAt(sheet, 7)).toBeNull();
   });
 });
 

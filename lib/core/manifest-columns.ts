@@ -44,7 +44,7 @@ const FIELD_PATTERNS: { field: ManifestField; strong: RegExp; weak?: RegExp }[] 
   {
     field: 'waybill',
     strong:
-      /\b(awb|hawb|mawb|waybill|way bill|airway bill|air waybill|tracking|consignment (no|number|num|id|#)|cn (no|number)|shipment (no|number|id)|docket|parcel (no|number|id)|con note|connote)\b|^(awb|cn|consignment)$/,
+      /\b(awb|hawb|mawb|waybill|way bill|airway ?bill|air waybill|tracking|consignment (no|number|num|id|#)|consignment note|cn (no|number)|c n (no|number)|shipment (no|number|id)|docket|parcel (no|number|id)|con note|connote)\b|^(awb|cn|consignment)$/,
     weak: /\b(barcode|reference|ref no|order no|shipment)\b/,
   },
   {
@@ -59,8 +59,15 @@ const FIELD_PATTERNS: { field: ManifestField; strong: RegExp; weak?: RegExp }[] 
     weak: /\b(name|customer|client|contact)\b/,
   },
 ];
-// Headers about the other party are not the consignee's: leave them as extra columns.
+// Headers about the other party are not the consignee's: leave them as extra columns (and a
+// "Return AWB" is only a weak waybill candidate, beaten by a plain "AWB").
 const OTHER_PARTY = /\b(shipper|sender|consignor|origin|from|pickup|return)\b/;
+// Columns about a number that are not the number: "Tracking URL", "AWB date", "Email address".
+const NOT_THE_VALUE: Partial<Record<ManifestField, RegExp>> = {
+  waybill: /\b(url|link|status|date|time|type|carrier|service|count|qty|quantity)\b/,
+  address: /\b(e ?mail|ip|web|website|url)\b/,
+  phone: /\b(e ?mail|type)\b/,
+};
 
 const MAX_HEADER_LENGTH = 60;
 
@@ -75,17 +82,43 @@ export function normaliseHeader(text: string): string {
     .trim();
 }
 
+/**
+ * Header words for matching: joined-up names split where case or digits change, so
+ * "trackingNumber", "AWBNo" and "ConsigneeName" read as "tracking number", "awb no" and
+ * "consignee name". (Fingerprints keep normaliseHeader, so remembered layouts still match.)
+ */
+function headerWords(text: string): string {
+  return normaliseHeader(
+    text
+      .normalize('NFKC')
+      .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+      .replace(/(\p{Lu}+)(\p{Lu}\p{Ll})/gu, '$1 $2')
+      .replace(/(\p{L})(\p{N})|(\p{N})(\p{L})/gu, (_m, a, b, c, d) =>
+        a !== undefined ? `${a} ${b}` : `${c} ${d}`,
+      ),
+  );
+}
+
 /** The field a header names, and whether the name is a sure one. */
 export function fieldForHeader(header: string): { field: ManifestField; strong: boolean } | null {
-  const h = normaliseHeader(header);
+  const h = headerWords(header);
   if (h.length === 0 || h.length > MAX_HEADER_LENGTH) return null;
   const otherParty = OTHER_PARTY.test(h);
   for (const { field, strong, weak } of FIELD_PATTERNS) {
     if (otherParty && field !== 'waybill') return null;
-    if (strong.test(h)) return { field, strong: true };
+    if (NOT_THE_VALUE[field]?.test(h)) continue;
+    if (strong.test(h)) return { field, strong: !otherParty };
     if (weak?.test(h)) return { field, strong: false };
   }
   return null;
+}
+
+/** The header the person chose: row `rowNumber` of the first rows, data from the row below. */
+export function headerAt(rows: readonly SheetRow[], rowNumber: number): HeaderDetection | null {
+  const row = rows.find((r) => r.rowNumber === rowNumber);
+  if (!row) return null;
+  const headers = row.cells.map((c) => c.trim());
+  return { rowNumber, headers, dataStartRow: rowNumber + 1, score: scoreHeaders(headers) };
 }
 
 /** A cell that could be a header label: short text, not a number or a code. */

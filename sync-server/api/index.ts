@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { EXPORT_FORMATS, EXPORT_KINDS } from '@/lib/core/export-rows';
 import { knownTimeZone } from '@/lib/core/time-zone';
-import { mappingError } from '@/lib/core/manifest-columns';
+import { headerAt, mappingError, mappingFingerprint } from '@/lib/core/manifest-columns';
 import type { Store } from '../store/store';
 import {
   ImportError,
@@ -63,6 +63,8 @@ const importBodySchema = z
     sheet: z.string().max(200).optional(),
     mapping: columnMappingSchema,
     mode: z.enum(['good-rows', 'refuse']).default('refuse'),
+    /** The header row the person chose among the preview's rows (else the detected one). */
+    headerRow: z.number().int().min(1).max(1_048_576).optional(),
     waybillPattern: z
       .string()
       .max(200)
@@ -262,12 +264,16 @@ export function createApi(deps: ApiDeps): Api {
         if (!(err instanceof ImportError)) throw err;
         return sendImportError(res, err.code);
       }
-      if (!preview.header) return sendImportError(res, 'IMPORT_ERR_NO_HEADER');
-      const width = Math.max(preview.columnCount, preview.header.headers.length);
+      const header =
+        body.headerRow !== undefined ? headerAt(preview.rows, body.headerRow) : preview.header;
+      if (!header) return sendImportError(res, 'IMPORT_ERR_NO_HEADER');
+      const width = Math.max(preview.columnCount, header.headers.length);
       if (mappingError(body.mapping, width)) return sendImportError(res, 'IMPORT_ERR_BAD_MAPPING');
       const user = userOf(res).name;
-      if (preview.fingerprint) {
-        await ctx.memory.remember(preview.fingerprint, {
+      const fingerprint =
+        header === preview.header ? preview.fingerprint : mappingFingerprint(header.headers);
+      if (fingerprint) {
+        await ctx.memory.remember(fingerprint, {
           mapping: body.mapping,
           sheet: preview.sheet,
           savedAt: new Date().toISOString(),
@@ -277,8 +283,8 @@ export function createApi(deps: ApiDeps): Api {
       const job = await startImportOf(ctx, upload, {
         name: body.name,
         sheet: preview.sheet,
-        header: { rowNumber: preview.header.rowNumber, dataStartRow: preview.header.dataStartRow },
-        headers: preview.header.headers,
+        header: { rowNumber: header.rowNumber, dataStartRow: header.dataStartRow },
+        headers: header.headers,
         mapping: body.mapping,
         mode: body.mode,
         ...(body.waybillPattern ? { waybillPattern: body.waybillPattern } : {}),

@@ -159,4 +159,42 @@ describe('admin manifest', () => {
     await scannerContext.close();
     await adminContext.close();
   });
+
+  it('a sheet whose header is not recognised: the person picks the header row and the columns', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Day').addRows([
+      ['Dispatch list, Ikeja'],
+      ['Item', 'Destination', 'Qty'],
+      ['X-0001', 'Lagos', 2],
+      ['X-0002', 'Abuja', 1],
+    ]);
+    const plain = join(dir, 'plain-list.xlsx');
+    await wb.xlsx.writeFile(plain);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await logIn(page, server.url, TEST_ADMIN_USER, TEST_ADMIN_PASSWORD);
+    await page.goto(`${server.url}/admin/upload/`);
+    await page.getByTestId('upload-input').setInputFiles(plain);
+    await page.getByTestId('preview-table').waitFor({ timeout: 30_000 });
+    // Nothing to import until a header row is chosen; then its names label the columns.
+    expect(await page.getByTestId('upload-error').getAttribute('data-code')).toBe(
+      'IMPORT_ERR_NO_HEADER',
+    );
+    expect(await page.getByTestId('mapping-form').count()).toBe(0);
+    await page.getByTestId('header-row-select').selectOption('2');
+    await page.getByTestId('mapping-form').waitFor();
+    expect(
+      await page.locator('[data-testid="preview-row"][data-header="true"] th').textContent(),
+    ).toBe('2');
+    expect(await page.getByTestId('map-waybill').inputValue()).toBe('');
+    await page.getByTestId('map-waybill').selectOption({ label: 'A: Item' });
+    await page.getByTestId('manifest-name').fill('Plain list');
+    await page.getByTestId('import-start').click();
+    const progress = page.getByTestId('import-progress');
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await page.getByTestId('import-written').textContent()).toBe('2');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

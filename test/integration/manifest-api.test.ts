@@ -268,6 +268,37 @@ describe('remembered mappings', () => {
     expect(second.body.remembered?.mapping).toEqual(changed);
   });
 
+  it('imports with the header row the person chose when none was found', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Day').addRows([
+      ['Dispatch list'],
+      ['Item', 'Destination', 'Qty'],
+      ['X-0001', 'Lagos', 2],
+      ['X-0002', 'Abuja', 1],
+    ]);
+    const up = await upload(Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(up.status).toBe(201);
+    expect(up.body.header).toBeNull();
+    const mapping = { waybill: 1, extra: [2, 3] };
+    const missing = await startImport(up.body.uploadId, { name: 'No header', mapping });
+    expect(missing.body.code).toBe('IMPORT_ERR_NO_HEADER');
+    const outside = await startImport(up.body.uploadId, { name: 'x', mapping, headerRow: 40 });
+    expect(outside.body.code).toBe('IMPORT_ERR_NO_HEADER');
+    const started = await startImport(up.body.uploadId, {
+      name: 'Chosen header',
+      mapping,
+      headerRow: 2,
+      mode: 'good-rows',
+    });
+    expect(started.status).toBe(202);
+    expect((await finished(started.body.importId!)).report?.imported).toBe(2);
+    const stored = (await docs('waybills')).filter((d) => d.manifestId === started.body.manifestId);
+    expect(stored.map((d) => [d.number, d.extra])).toEqual([
+      ['X-0001', { Destination: 'Lagos', Qty: '2' }],
+      ['X-0002', { Destination: 'Abuja', Qty: '1' }],
+    ]);
+  });
+
   it('refuses a mapping without a waybill column or with a column twice', async () => {
     const up = await upload(await readFile(paths.exceljs));
     const twice = await startImport(up.body.uploadId, {
