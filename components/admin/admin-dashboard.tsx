@@ -120,12 +120,21 @@ function Exports({ manifestId }: { manifestId: string }) {
             href={exportUrl(manifestId, kind, format)}
             download
             data-testid={`export-${kind}-${format}`}
+            title={
+              format === 'csv'
+                ? 'For other systems: Excel opening a CSV drops leading zeros from numbers. To read it in Excel, take the XLSX.'
+                : 'To open in Excel or LibreOffice: numbers keep their zeros, times are in your time zone.'
+            }
             className="rounded-lg border border-slate-600 px-3 py-1"
           >
             {kind[0]!.toUpperCase() + kind.slice(1)} · {format.toUpperCase()}
           </a>
         )),
       )}
+      <p className="w-full text-xs text-slate-400">
+        XLSX to read in Excel; CSV for other systems (Excel drops the leading zeros of numbers it
+        opens from a CSV).
+      </p>
     </div>
   );
 }

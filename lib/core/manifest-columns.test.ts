@@ -228,6 +228,16 @@ describe('createRowReader', () => {
     });
   });
 
+  it('shows only the start of a very long bad value in its issue', () => {
+    const long = `X${'9'.repeat(40_000)}`;
+    const result = read()(3, [t(long)]);
+    expect(result.kind).toBe('skipped');
+    const value = (result as { issues: { value?: string }[] }).issues[0]!.value!;
+    expect(value.length).toBe(201);
+    expect(value.startsWith('X999')).toBe(true);
+    expect(value.endsWith('…')).toBe(true);
+  });
+
   it('reports a duplicate with the first row', () => {
     const r = read();
     r(2, [t('A1')]);

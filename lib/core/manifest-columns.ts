@@ -309,12 +309,25 @@ export interface RowReaderOptions {
 // Limits of lib/schema waybill.ts.
 const MAX_LENGTH = { consignee: 300, address: 1000, phone: 50, extra: 1000, id: 200 } as const;
 
+/** An issue's cell text is shown, not kept: a report (and Excel's 32,767-character cell) gets the start. */
+const MAX_ISSUE_VALUE = 200;
+
 function issue(
   code: RowIssueCode,
   row: number,
   extra: Omit<RowIssue, 'code' | 'row' | 'severity'> = {},
 ): RowIssue {
-  return { row, code, severity: ROW_ISSUES[code], ...extra };
+  const value =
+    extra.value !== undefined && extra.value.length > MAX_ISSUE_VALUE
+      ? `${Array.from(extra.value).slice(0, MAX_ISSUE_VALUE).join('')}…`
+      : extra.value;
+  return {
+    row,
+    code,
+    severity: ROW_ISSUES[code],
+    ...extra,
+    ...(value !== undefined ? { value } : {}),
+  };
 }
 
 /** Parses a weight in kilograms: a number cell, or text such as "2.5", "2,5 kg", "1,200". */
