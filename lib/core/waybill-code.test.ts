@@ -18,6 +18,13 @@ describe('waybillCodeFrom', () => {
     ['GS1 DataMatrix SSCC', `]d200${SSCC}`, SSCC],
     ['GS1 human-readable typed', `(00)${SSCC}`, SSCC],
     ['GS1 without identifier but with FNC1', `${GS}00${SSCC}`, SSCC],
+    ['an SSCC sent bare by a scanner (no identifier, no FNC1)', `00${SSCC}`, SSCC],
+    [
+      '20 digits from 00 with a wrong SSCC check digit stay as they are',
+      '00106141411234567890',
+      '00106141411234567890',
+    ],
+    ['19 digits from 00 are no SSCC', `00${SSCC.slice(1)}`, `00${SSCC.slice(1)}`],
     [
       'GS1 product code keeps its elements',
       ']C10109506000134352' + '10L1',

@@ -26,6 +26,13 @@ export const MAX_CODE_LENGTH = 100;
 // eslint-disable-next-line no-control-regex
 const NOISE = /[\s\u0000-\u001c\u001e\u001f\u007f\u200b-\u200d\u2060\ufeff]/g;
 
+/** The elements of "00" + an 18-digit SSCC with a valid check digit, else null. */
+function bareSscc(code: string): Gs1Element[] | null {
+  if (!/^00\d{18}$/.test(code)) return null;
+  const parsed = parseGs1ElementString(code);
+  return parsed.ok ? parsed.elements : null;
+}
+
 function fromGs1(elements: Gs1Element[]): string {
   // A logistics unit is identified by its SSCC; anything else keeps its full element string.
   const sscc = elements.find((element) => element.ai === '00');
@@ -48,7 +55,11 @@ export function waybillCodeFrom(raw: string, options: WaybillCodeOptions = {}): 
     elements = parsed.elements;
     value = fromGs1(elements);
   } else {
-    value = cleaned.toUpperCase();
+    // An SSCC label read by a scanner that sends no symbology prefix and drops FNC1: "00" and 18
+    // digits with a valid check digit are the SSCC, as "]C100…" or "(00)…" would be. The same
+    // rule applies to manifest rows, so both sides still compare equal.
+    elements = bareSscc(cleaned) ?? undefined;
+    value = elements ? fromGs1(elements) : cleaned.toUpperCase();
   }
   if (value.length > MAX_CODE_LENGTH) return { ok: false, error: 'too-long' };
   if (options.pattern && !options.pattern.test(value))
