@@ -32,7 +32,7 @@ import {
 import { openScansMarks } from '../exports/scans-marks';
 import { createImportRegistry, importStatusOf } from './imports';
 import type { ImportJob, StartImport } from './imports';
-import { columnMappingSchema, openMappingMemory } from './mapping-memory';
+import { columnMappingSchema, openMappingMemory, withRememberedHeader } from './mapping-memory';
 import type { MappingMemory } from './mapping-memory';
 import { openUploadRegistry } from './uploads';
 import type { Upload, UploadRegistry } from './uploads';
@@ -122,21 +122,24 @@ export function createApi(deps: ApiDeps): Api {
 
   const previewBody = (
     upload: Upload,
-    preview: ManifestPreview,
+    found: ManifestPreview,
     mem: MappingMemory,
-  ): UploadPreview => ({
-    uploadId: upload.id,
-    fileName: upload.fileName,
-    bytes: upload.bytes,
-    sheets: preview.sheets,
-    sheet: preview.sheet,
-    rows: preview.rows,
-    columnCount: preview.columnCount,
-    header: preview.header,
-    suggestion: preview.suggestion,
-    fingerprint: preview.fingerprint,
-    remembered: preview.fingerprint ? mem.get(preview.fingerprint) : null,
-  });
+  ): UploadPreview => {
+    const preview = withRememberedHeader(found, mem);
+    return {
+      uploadId: upload.id,
+      fileName: upload.fileName,
+      bytes: upload.bytes,
+      sheets: preview.sheets,
+      sheet: preview.sheet,
+      rows: preview.rows,
+      columnCount: preview.columnCount,
+      header: preview.header,
+      suggestion: preview.suggestion,
+      fingerprint: preview.fingerprint,
+      remembered: preview.fingerprint ? mem.get(preview.fingerprint) : null,
+    };
+  };
 
   /** The wire status; `canRetry` when the file is still kept and idle. */
   const statusOf = (job: ImportJob) => {
@@ -259,7 +262,7 @@ export function createApi(deps: ApiDeps): Api {
       const body = parsed.data;
       let preview: ManifestPreview;
       try {
-        preview = await ctx.uploads.preview(upload, body.sheet);
+        preview = withRememberedHeader(await ctx.uploads.preview(upload, body.sheet), ctx.memory);
       } catch (err) {
         if (!(err instanceof ImportError)) throw err;
         return sendImportError(res, err.code);

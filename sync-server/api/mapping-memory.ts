@@ -2,7 +2,9 @@
 // under DATA_DIR: the next file from the same system is mapped the way the person confirmed.
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { headerAt, mappingFingerprint, suggestMapping } from '@/lib/core/manifest-columns';
 import type { ColumnMapping } from '@/lib/core/manifest-columns';
+import type { ManifestPreview } from '../import';
 import { openJsonRecords } from './json-file';
 
 export const columnMappingSchema = z
@@ -44,3 +46,23 @@ export async function openMappingMemory(file: string, log: Logger): Promise<Mapp
 }
 
 export type { ColumnMapping };
+
+/**
+ * A preview whose header was not recognised, with the header row a person chose for the same
+ * layout before: the first of its rows whose fingerprint has a remembered mapping. Unchanged
+ * when a header was found or none of its rows is remembered.
+ */
+export function withRememberedHeader(
+  preview: ManifestPreview,
+  memory: MappingMemory,
+): ManifestPreview {
+  if (preview.header) return preview;
+  for (const row of preview.rows) {
+    const fingerprint = mappingFingerprint(row.cells);
+    if (!memory.get(fingerprint)) continue;
+    const header = headerAt(preview.rows, row.rowNumber);
+    if (!header) continue;
+    return { ...preview, header, suggestion: suggestMapping(header.headers), fingerprint };
+  }
+  return preview;
+}

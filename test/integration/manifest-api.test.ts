@@ -297,6 +297,17 @@ describe('remembered mappings', () => {
       ['X-0001', { Destination: 'Lagos', Qty: '2' }],
       ['X-0002', { Destination: 'Abuja', Qty: '1' }],
     ]);
+    // The next file of this layout comes with that header row and mapping, ready to import.
+    const again = await upload(Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(again.body.header?.rowNumber).toBe(2);
+    expect(again.body.remembered?.mapping).toEqual(mapping);
+    const second = await startImport(again.body.uploadId, {
+      name: 'Same layout',
+      mapping: again.body.remembered!.mapping,
+      mode: 'good-rows',
+    });
+    expect(second.status).toBe(202);
+    expect((await finished(second.body.importId!)).report?.imported).toBe(2);
   });
 
   it('refuses a mapping without a waybill column or with a column twice', async () => {
