@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { DragEvent } from 'react';
 import type { ColumnMapping, ManifestField } from '@/lib/core/manifest-columns';
-import { MANIFEST_FIELDS, headerAt, suggestMapping } from '@/lib/core/manifest-columns';
+import { MANIFEST_FIELDS, withHeaderRow } from '@/lib/core/manifest-columns';
 import {
   ApiProblem,
   cancelImport,
@@ -240,17 +240,10 @@ function PreviewTable({ preview }: { preview: UploadPreview }) {
  * The preview with the header row the person chose: the detected one at first, any of the first
  * rows when detection missed or picked wrong. A chosen row gets its own suggested mapping.
  */
-function withHeaderRow(preview: UploadPreview, rowNumber: number | null): UploadPreview {
+function previewWithHeader(preview: UploadPreview, rowNumber: number | null): UploadPreview {
   if (rowNumber === null || rowNumber === preview.header?.rowNumber) return preview;
-  const header = headerAt(preview.rows, rowNumber);
-  if (!header) return preview;
-  return {
-    ...preview,
-    header,
-    suggestion: suggestMapping(header.headers),
-    remembered: null,
-    fingerprint: null,
-  };
+  const chosen = withHeaderRow(preview, rowNumber);
+  return chosen ? { ...chosen, remembered: null } : preview;
 }
 
 function PreviewStep({
@@ -263,7 +256,7 @@ function PreviewStep({
   onImport: (name: string, mapping: ColumnMapping, headerRow: number | undefined) => void;
 }) {
   const [chosenRow, setChosenRow] = useState<number | null>(null);
-  const effective = withHeaderRow(preview, chosenRow);
+  const effective = previewWithHeader(preview, chosenRow);
   const headerRow = effective.header?.rowNumber;
   return (
     <>

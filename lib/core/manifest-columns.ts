@@ -90,7 +90,6 @@ export function normaliseHeader(text: string): string {
 function headerWords(text: string): string {
   return normaliseHeader(
     text
-      .normalize('NFKC')
       .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
       .replace(/(\p{Lu}+)(\p{Lu}\p{Ll})/gu, '$1 $2')
       .replace(/(\p{L})(\p{N})|(\p{N})(\p{L})/gu, (_m, a, b, c, d) =>
@@ -119,6 +118,29 @@ export function headerAt(rows: readonly SheetRow[], rowNumber: number): HeaderDe
   if (!row) return null;
   const headers = row.cells.map((c) => c.trim());
   return { rowNumber, headers, dataStartRow: rowNumber + 1, score: scoreHeaders(headers) };
+}
+
+/** What a preview says about its header (the server's and the admin page's previews alike). */
+export interface HeaderedPreview {
+  rows: readonly SheetRow[];
+  header: HeaderDetection | null;
+  suggestion: MappingSuggestion | null;
+  fingerprint: string | null;
+}
+
+/**
+ * The preview with row `rowNumber` as its header (a person's choice), with the mapping suggested
+ * for that row and the row's layout key; null when the row is not among the preview's rows.
+ */
+export function withHeaderRow<P extends HeaderedPreview>(preview: P, rowNumber: number): P | null {
+  const header = headerAt(preview.rows, rowNumber);
+  if (!header) return null;
+  return {
+    ...preview,
+    header,
+    suggestion: suggestMapping(header.headers),
+    fingerprint: mappingFingerprint(header.headers),
+  };
 }
 
 /** A cell that could be a header label: short text, not a number or a code. */
@@ -309,25 +331,19 @@ export interface RowReaderOptions {
 // Limits of lib/schema waybill.ts.
 const MAX_LENGTH = { consignee: 300, address: 1000, phone: 50, extra: 1000, id: 200 } as const;
 
-/** An issue's cell text is shown, not kept: a report (and Excel's 32,767-character cell) gets the start. */
+/** An issue shows the cell's text, not keeps it: a report (and Excel's 32,767-character cell) gets the start. */
 const MAX_ISSUE_VALUE = 200;
+
+const shown = (text: string) =>
+  text.length > MAX_ISSUE_VALUE ? `${Array.from(text).slice(0, MAX_ISSUE_VALUE).join('')}…` : text;
 
 function issue(
   code: RowIssueCode,
   row: number,
   extra: Omit<RowIssue, 'code' | 'row' | 'severity'> = {},
 ): RowIssue {
-  const value =
-    extra.value !== undefined && extra.value.length > MAX_ISSUE_VALUE
-      ? `${Array.from(extra.value).slice(0, MAX_ISSUE_VALUE).join('')}…`
-      : extra.value;
-  return {
-    row,
-    code,
-    severity: ROW_ISSUES[code],
-    ...extra,
-    ...(value !== undefined ? { value } : {}),
-  };
+  const value = extra.value !== undefined ? { value: shown(extra.value) } : {};
+  return { row, code, severity: ROW_ISSUES[code], ...extra, ...value };
 }
 
 /** Parses a weight in kilograms: a number cell, or text such as "2.5", "2,5 kg", "1,200". */

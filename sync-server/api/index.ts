@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { EXPORT_FORMATS, EXPORT_KINDS } from '@/lib/core/export-rows';
 import { knownTimeZone } from '@/lib/core/time-zone';
-import { headerAt, mappingError, mappingFingerprint } from '@/lib/core/manifest-columns';
+import { mappingError, withHeaderRow } from '@/lib/core/manifest-columns';
 import type { Store } from '../store/store';
 import {
   ImportError,
@@ -267,14 +267,13 @@ export function createApi(deps: ApiDeps): Api {
         if (!(err instanceof ImportError)) throw err;
         return sendImportError(res, err.code);
       }
-      const header =
-        body.headerRow !== undefined ? headerAt(preview.rows, body.headerRow) : preview.header;
-      if (!header) return sendImportError(res, 'IMPORT_ERR_NO_HEADER');
+      const chosen =
+        body.headerRow !== undefined ? withHeaderRow(preview, body.headerRow) : preview;
+      if (!chosen?.header) return sendImportError(res, 'IMPORT_ERR_NO_HEADER');
+      const { header, fingerprint } = chosen;
       const width = Math.max(preview.columnCount, header.headers.length);
       if (mappingError(body.mapping, width)) return sendImportError(res, 'IMPORT_ERR_BAD_MAPPING');
       const user = userOf(res).name;
-      const fingerprint =
-        header === preview.header ? preview.fingerprint : mappingFingerprint(header.headers);
       if (fingerprint) {
         await ctx.memory.remember(fingerprint, {
           mapping: body.mapping,

@@ -2,7 +2,7 @@
 // under DATA_DIR: the next file from the same system is mapped the way the person confirmed.
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { headerAt, mappingFingerprint, suggestMapping } from '@/lib/core/manifest-columns';
+import { mappingFingerprint, withHeaderRow } from '@/lib/core/manifest-columns';
 import type { ColumnMapping } from '@/lib/core/manifest-columns';
 import type { ManifestPreview } from '../import';
 import { openJsonRecords } from './json-file';
@@ -57,12 +57,6 @@ export function withRememberedHeader(
   memory: MappingMemory,
 ): ManifestPreview {
   if (preview.header) return preview;
-  for (const row of preview.rows) {
-    const fingerprint = mappingFingerprint(row.cells);
-    if (!memory.get(fingerprint)) continue;
-    const header = headerAt(preview.rows, row.rowNumber);
-    if (!header) continue;
-    return { ...preview, header, suggestion: suggestMapping(header.headers), fingerprint };
-  }
-  return preview;
+  const row = preview.rows.find((r) => memory.get(mappingFingerprint(r.cells)));
+  return (row && withHeaderRow(preview, row.rowNumber)) ?? preview;
 }
