@@ -89,7 +89,7 @@ export async function importManifest(options: ImportManifestOptions): Promise<Im
   const limits = importLimits(options.limits);
   if (signal?.aborted) throw new ImportError('IMPORT_ERR_ABORTED');
   const inspection = options.inspection ?? (await inspectUpload(path, limits));
-  const sheet = chooseSheet(inspection, options.sheet);
+  const sheet = chooseSheet(inspection, options.sheet, limits.maxRows);
   let bytesRead = 0;
   let rowsRead = 0;
   let written = 0;

@@ -43,7 +43,7 @@ export async function previewManifest(
 ): Promise<ManifestPreview> {
   const limits = importLimits(options.limits);
   const inspection = options.inspection ?? (await inspectUpload(path, limits));
-  const sheet = chooseSheet(inspection, options.sheet);
+  const sheet = chooseSheet(inspection, options.sheet, limits.maxRows);
   const wanted = Math.min(
     Math.max(options.rows ?? HEADER_SCAN_ROWS, HEADER_SCAN_ROWS),
     MAX_PREVIEW_ROWS,

@@ -26,12 +26,22 @@ export interface ReadSheetOptions {
   onBytes?: (bytesRead: number) => void;
 }
 
-/** The sheet a name refers to, or the first visible one. */
-export function chooseSheet(inspection: UploadInspection, name?: string): SheetInfo {
+/**
+ * The sheet a name refers to, or by default the first visible one within the row cap (a huge
+ * first sheet must not stop the person reaching the manifest on the next), else the first.
+ */
+export function chooseSheet(
+  inspection: UploadInspection,
+  name?: string,
+  maxRows = Infinity,
+): SheetInfo {
+  const { sheets } = inspection;
   const sheet =
     name === undefined
-      ? (inspection.sheets.find((s) => !s.hidden) ?? inspection.sheets[0])
-      : inspection.sheets.find((s) => s.name === name);
+      ? (sheets.find((s) => !s.hidden && s.rows <= maxRows) ??
+        sheets.find((s) => !s.hidden) ??
+        sheets[0])
+      : sheets.find((s) => s.name === name);
   if (!sheet)
     throw new ImportError(name === undefined ? 'IMPORT_ERR_NO_SHEETS' : 'IMPORT_ERR_UNKNOWN_SHEET');
   return sheet;
@@ -93,7 +103,7 @@ interface ExcelRowLike {
  */
 export async function* readSheetRows(options: ReadSheetOptions): AsyncGenerator<SheetRowTexts> {
   const { path, inspection, limits, signal, onBytes } = options;
-  const sheet = chooseSheet(inspection, options.sheet);
+  const sheet = chooseSheet(inspection, options.sheet, limits.maxRows);
   if (sheet.rows > limits.maxRows)
     throw new ImportError('IMPORT_ERR_TOO_MANY_ROWS', `${sheet.name}: ${sheet.rows} rows`);
   const date1904 = inspection.date1904;

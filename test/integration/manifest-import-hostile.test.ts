@@ -144,6 +144,22 @@ describe('size limits', () => {
     expect(
       await codeOf(previewManifest(file('with-lookup.xlsx'), { limits, sheet: 'Lookup' })),
     ).toBe('IMPORT_ERR_TOO_MANY_ROWS');
+    // A visible sheet over the cap in front: the preview opens on the first one within it, so
+    // the person can still reach the manifest.
+    const first = new ExcelJS.Workbook();
+    const big = first.addWorksheet('All history');
+    for (let i = 0; i < 50; i++) big.addRow([`old ${i}`, i]);
+    first.addWorksheet('Today').addRows([
+      ['AWB', 'Consignee'],
+      ['A1', 'Ann'],
+    ]);
+    await first.xlsx.writeFile(file('big-first.xlsx'));
+    const opened = await previewManifest(file('big-first.xlsx'), { limits });
+    expect(opened.sheet).toBe('Today');
+    expect(opened.sheets.map((s) => [s.name, s.rows])).toEqual([
+      ['All history', 50],
+      ['Today', 2],
+    ]);
   });
 
   it('too many columns while reading', async () => {
