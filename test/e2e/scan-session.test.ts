@@ -99,7 +99,9 @@ describe('scan session', () => {
     expect(other.result).toBe('other-manifest');
     expect(other.text).toContain('Dock 2 Monday');
 
-    // A GS1 SSCC with a wrong check digit is refused and not recorded.
+    // A GS1 SSCC with a wrong check digit is refused and not recorded. (The list is a live
+    // query: count once the last recorded scan is in it.)
+    await page.locator('[data-testid="scan-row"][data-code="WB9001"]').waitFor();
     const rowsBefore = await page.getByTestId('scan-row').count();
     const bad = await nextResult(page, () => typeCode(page, '(00)106141411234567890'));
     expect(bad.result).toBe('rejected');
@@ -107,7 +109,7 @@ describe('scan session', () => {
 
     expect((await nextResult(page, () => typeCode(page, 'JD0002'))).result).toBe('matched');
     await expect.poll(() => progress.getAttribute('data-scanned')).toBe('3');
-    expect(await page.getByTestId('scan-row').count()).toBe(rowsBefore + 1);
+    await expect.poll(() => page.getByTestId('scan-row').count()).toBe(rowsBefore + 1);
 
     // Undo: a void event naming the scan; the count goes back.
     await page.getByTestId('scan-undo').click();
