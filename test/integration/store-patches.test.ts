@@ -209,3 +209,71 @@ describe('pouchdb _appendNewDocs patch', () => {
     await db.close();
   });
 });
+
+// pouchdb-validation compiled the design document's validate_doc_update again for every document
+// of a batch, so one _bulk_docs of 12,000 small documents held ~470 MB and ended the server.
+function post(store: Store, urlPath: string, body: unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        socketPath: store.upstream.socketPath,
+        path: urlPath,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve(JSON.parse(text)));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+describe('pouchdb-validation patch', () => {
+  it('compiles a validation function once per design-document revision, not per document', async () => {
+    const coucheval = createRequire(createRequire(import.meta.url).resolve('pouchdb-validation'))(
+      'couchdb-eval',
+    ) as { evaluate: (...args: unknown[]) => unknown };
+    const evaluate = coucheval.evaluate;
+    let compiled = 0;
+    coucheval.evaluate = (...args: unknown[]) => {
+      compiled += 1;
+      return evaluate(...args);
+    };
+    try {
+      const unhandled = await unhandledWhile(async (store) => {
+        const db = await store.database('checked');
+        await db.put({
+          _id: '_design/v',
+          validate_doc_update:
+            'function (doc) { if (doc.bad) throw { forbidden: "bad " + doc._id }; }',
+        });
+        compiled = 0; // the store compiled _users' own rules as it opened
+        const docs = Array.from({ length: 300 }, (_, i) => ({ _id: `d${i}`, bad: i % 3 === 0 }));
+        const results = (await post(store, '/checked/_bulk_docs', { docs })) as Array<{
+          error?: string;
+        }>;
+        expect(results.filter((r) => r.error === 'forbidden')).toHaveLength(100);
+        expect(compiled).toBe(1);
+        // A new revision of the design document is compiled once more, and its rule holds.
+        const ddoc = await db.get('_design/v');
+        await db.put({
+          ...ddoc,
+          validate_doc_update: 'function (doc) { throw { forbidden: "no" }; }',
+        });
+        const after = (await post(store, '/checked/_bulk_docs', {
+          docs: [{ _id: 'x1' }, { _id: 'x2' }],
+        })) as Array<{ error?: string }>;
+        expect(after.map((r) => r.error)).toEqual(['forbidden', 'forbidden']);
+        expect(compiled).toBe(2);
+      });
+      expect(unhandled).toEqual([]);
+    } finally {
+      coucheval.evaluate = evaluate;
+    }
+  });
+});
