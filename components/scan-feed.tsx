@@ -2,6 +2,7 @@
 // This device's most recent scans with their results, live from the local database; undone scans
 // are struck through (the void event stays in the list too — nothing is deleted).
 import { useMemo } from 'react';
+import { cancelledScanIds } from '@/lib/core/live-scans';
 import { clockTimeOf } from '@/lib/core/relative-time';
 import type { Dockhand } from '@/lib/db';
 import { useObservable } from './use-store';
@@ -30,10 +31,7 @@ export default function ScanFeed({ dockhand }: { dockhand: Dockhand | null }) {
   const rows$ = useMemo(() => dockhand?.recentScans$(FEED_LIMIT), [dockhand]);
   const rows = useObservable(rows$, null);
   const counts = useObservable(dockhand?.counts$, null);
-  const voided = useMemo(
-    () => new Set((rows ?? []).filter((r) => r.result === 'void').map((r) => r.voids)),
-    [rows],
-  );
+  const voided = useMemo(() => cancelledScanIds(rows ?? []), [rows]);
 
   return (
     <section className="flex flex-col gap-3">

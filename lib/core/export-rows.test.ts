@@ -76,6 +76,17 @@ describe('manifestScanIndex', () => {
       scannedBy: 'sam',
     });
   });
+
+  it('a scanner’s void of someone else’s scan does not take it out of the export', () => {
+    const index = manifestScanIndex('m', [
+      scan('s1', 'A'),
+      scan('s2', 'A', { result: 'void', voids: 's1', user: 'bo', manifestId: 'other' }),
+      scan('s3', 'B'),
+      scan('s4', 'B', { result: 'void', voids: 's3', user: 'sue', voidReason: 'wrong pallet' }),
+    ]);
+    expect(waybillExportRow('scanned', { number: 'A' }, index)).toMatchObject({ scans: 1 });
+    expect(waybillExportRow('missing', { number: 'B' }, index)).toMatchObject({ number: 'B' });
+  });
 });
 
 describe('exportFileName', () => {

@@ -1,5 +1,6 @@
 // Export rows of one manifest (scanned, missing, unexpected waybills) and the CSV cell rules that
 // keep them safe to open in a spreadsheet; pure, so the server streams them and tests check them.
+import { compareScanEvents, liveScansOf } from './live-scans';
 import type { ScanEvent } from './scan-matching';
 
 export const EXPORT_KINDS = ['scanned', 'missing', 'unexpected'] as const;
@@ -70,28 +71,22 @@ export interface ManifestScanIndex {
 }
 
 /**
- * Groups a manifest's live scans by number, with the same void rules as manifestProgress()
- * (a void cancels the scan it names; void events themselves never count).
+ * Groups a manifest's live scans by number, earliest first: the scans manifestProgress() counts
+ * (live-scans.ts decides which; void events themselves never count). `events` must hold every
+ * void, whatever manifest it names.
  */
 export function manifestScanIndex(
   manifestId: string,
   events: Iterable<ExportScan>,
 ): ManifestScanIndex {
-  const all = [...events];
-  const voided = new Set<string>();
-  for (const e of all) if (e.result === 'void' && e.voids) voided.add(e.voids);
   const byNumber = new Map<string, ExportScan[]>();
-  for (const e of all) {
-    if (e.result === 'void' || voided.has(e.id) || e.manifestId !== manifestId) continue;
+  for (const e of liveScansOf(events)) {
+    if (e.manifestId !== manifestId) continue;
     const list = byNumber.get(e.normalised);
     if (list) list.push(e);
     else byNumber.set(e.normalised, [e]);
   }
-  for (const list of byNumber.values()) {
-    list.sort((a, b) =>
-      a.scannedAt !== b.scannedAt ? (a.scannedAt < b.scannedAt ? -1 : 1) : a.id < b.id ? -1 : 1,
-    );
-  }
+  for (const list of byNumber.values()) list.sort(compareScanEvents);
   return { byNumber };
 }
 

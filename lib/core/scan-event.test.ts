@@ -41,17 +41,31 @@ describe('scanEventFrom / voidEventFor / undoTargetOf', () => {
     const undo = voidEventFor(scan, { deviceId: 'dev_1', ulid: ULID2, user: 'ana', now });
     expect(undo).toMatchObject({ id: `dev_1:${ULID2}`, result: 'void', voids: scan.id });
     expect(undo.normalised).toBe(scan.normalised);
+    expect(undo).not.toHaveProperty('voidReason');
+  });
+
+  it.each([
+    ['  pallet scanned twice  ', 'pallet scanned twice'],
+    ['   ', undefined],
+    ['x'.repeat(600), 'x'.repeat(500)],
+  ])('a supervisor’s void carries the reason %j as %j', (reason, expected) => {
+    const undo = voidEventFor(scan, { deviceId: 'dev_9', ulid: ULID2, user: 'sue', now, reason });
+    expect(undo.voidReason).toBe(expected);
   });
 
   const a = { ...scan, id: 'd:A' };
   const b = { ...scan, id: 'd:B' };
   const voidB = { ...scan, id: 'd:C', result: 'void' as const, voids: 'd:B' };
+  const bosScan = { ...scan, id: 'd:E', user: 'bo' };
   it.each([
     ['newest live scan', [b, a], 'd:B'],
     ['skips a voided scan and the void', [voidB, b, a], 'd:A'],
     ['nothing left', [{ ...voidB, voids: 'd:A', id: 'd:D' }, voidB, b, a], null],
     ['empty', [], null],
+    // A shared device: bo's newer scan is not ana's to undo (her void would cancel nothing).
+    ['skips another person’s scan', [bosScan, b, a], 'd:B'],
+    ['a void by someone else did not cancel the scan', [{ ...voidB, user: 'bo' }, b, a], 'd:B'],
   ])('undoTargetOf: %s', (_name, events, expected) => {
-    expect(undoTargetOf(events)?.id ?? null).toBe(expected);
+    expect(undoTargetOf(events, 'ana')?.id ?? null).toBe(expected);
   });
 });

@@ -1,5 +1,7 @@
 // Builds the immutable scan event a device records; time and id parts are passed in.
 import type { Scan, ScanResult, ScanSource } from '../schema/scan';
+import { VOID_REASON_MAX_LENGTH } from '../schema/scan';
+import { cancelledScanIds } from './live-scans';
 import { scanIdFrom } from './scan-id';
 
 export interface ClassifiedScanInput {
@@ -31,11 +33,16 @@ export function scanEventFrom(input: ClassifiedScanInput): Scan {
   };
 }
 
-/** An undo: a new event naming the scan it cancels. Nothing is ever deleted. */
+/**
+ * An undo: a new event naming the scan it cancels. Nothing is ever deleted. A scanner undoes only
+ * its own scans; a supervisor or admin voiding another person's scan gives a `reason`, without
+ * which the void cancels nothing (live-scans.ts), and the server takes a reason from them only.
+ */
 export function voidEventFor(
   target: Scan,
-  input: { deviceId: string; ulid: string; user: string; now: Date },
+  input: { deviceId: string; ulid: string; user: string; now: Date; reason?: string },
 ): Scan {
+  const reason = input.reason?.trim().slice(0, VOID_REASON_MAX_LENGTH);
   return {
     id: scanIdFrom(input.deviceId, input.ulid),
     code: target.code,
@@ -47,21 +54,19 @@ export function voidEventFor(
     user: input.user,
     scannedAt: input.now.toISOString(),
     voids: target.id,
+    ...(reason ? { voidReason: reason } : {}),
   };
 }
 
 /**
- * The scan an "Undo" would cancel: the newest of `events` (newest first, one device's own)
- * that is neither a void nor already voided; null when there is none.
+ * The scan an "Undo" by `user` would cancel: the newest of `events` (newest first, one device's
+ * own) that is theirs, not a void and not already cancelled; null when there is none. Someone
+ * else's scan on a shared device is not theirs to undo: the void would cancel nothing.
  */
-export function undoTargetOf(eventsNewestFirst: readonly Scan[]): Scan | null {
-  const voided = new Set<string>();
+export function undoTargetOf(eventsNewestFirst: readonly Scan[], user: string): Scan | null {
+  const cancelled = cancelledScanIds(eventsNewestFirst);
   for (const event of eventsNewestFirst) {
-    if (event.result === 'void') {
-      if (event.voids) voided.add(event.voids);
-      continue;
-    }
-    if (!voided.has(event.id)) return event;
+    if (event.result !== 'void' && event.user === user && !cancelled.has(event.id)) return event;
   }
   return null;
 }

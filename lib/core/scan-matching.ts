@@ -1,5 +1,8 @@
 // Matching a scan against manifests, in memory: the device answers from this index before any
-// write, and both device and server derive progress from the same fold over scan events.
+// write, and both device and server derive progress from the same fold over scan events. Which
+// scans count (voids, and whose void cancels what) is decided in live-scans.ts.
+import type { VoidableEvent } from './live-scans';
+import { compareScanEvents, createLiveScans, liveScansOf } from './live-scans';
 
 export type Classification =
   | { result: 'matched' }
@@ -15,23 +18,12 @@ export interface FirstScan {
 }
 
 /** The fields of a scan event that matching needs (a subset of lib/schema Scan). */
-export interface ScanEvent {
-  id: string;
+export interface ScanEvent extends VoidableEvent {
   normalised: string;
   manifestId: string;
-  user: string;
-  scannedAt: string;
-  result: string;
-  voids?: string;
 }
 
 const key = (manifestId: string, number: string) => `${manifestId}\u0000${number}`;
-
-/** Orders events as they happened: ISO time, then id (device + ULID) to break ties the same way everywhere. */
-export function compareScanEvents(a: ScanEvent, b: ScanEvent): number {
-  if (a.scannedAt !== b.scannedAt) return a.scannedAt < b.scannedAt ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
 
 export interface MatchIndex {
   addWaybill(manifestId: string, number: string): void;
@@ -46,8 +38,7 @@ export function createMatchIndex(): MatchIndex {
   const manifestsOfNumber = new Map<string, Set<string>>();
   // Every live (not voided) scan per manifest+number, kept sorted so the first is the earliest.
   const scansOf = new Map<string, ScanEvent[]>();
-  const voided = new Set<string>();
-  const byId = new Map<string, ScanEvent>();
+  const live = createLiveScans<ScanEvent>();
   const scanned = new Map<string, number>();
 
   function isExpected(manifestId: string, number: string): boolean {
@@ -92,21 +83,14 @@ export function createMatchIndex(): MatchIndex {
       });
     },
     addScanEvent(event) {
-      if (byId.has(event.id)) return; // replication may deliver an event twice
-      byId.set(event.id, event);
-      if (event.result === 'void') {
-        if (!event.voids) return;
-        voided.add(event.voids);
-        const target = byId.get(event.voids);
-        if (target && target.result !== 'void') removeLive(target);
-        return;
-      }
-      if (voided.has(event.id) || !event.manifestId) return;
-      withExpectedCount(event.manifestId, event.normalised, () => {
-        const list = [...liveScans(event.manifestId, event.normalised), event].sort(
-          compareScanEvents,
-        );
-        scansOf.set(key(event.manifestId, event.normalised), list);
+      const change = live.add(event);
+      if (!change) return;
+      if ('cancelled' in change) return removeLive(change.cancelled);
+      const scan = change.live;
+      if (!scan.manifestId) return;
+      withExpectedCount(scan.manifestId, scan.normalised, () => {
+        const list = [...liveScans(scan.manifestId, scan.normalised), scan].sort(compareScanEvents);
+        scansOf.set(key(scan.manifestId, scan.normalised), list);
       });
     },
     classify(manifestId, number) {
@@ -146,13 +130,10 @@ export function manifestProgress(
   events: Iterable<ScanEvent>,
 ): ManifestProgress {
   const expected = new Set(expectedNumbers);
-  const all = [...events];
-  const voided = new Set(all.filter((e) => e.result === 'void' && e.voids).map((e) => e.voids));
   const counts = new Map<string, number>();
   const unexpected = new Set<string>();
-  for (const event of all) {
-    if (event.result === 'void' || voided.has(event.id) || event.manifestId !== manifestId)
-      continue;
+  for (const event of liveScansOf(events)) {
+    if (event.manifestId !== manifestId) continue;
     if (expected.has(event.normalised)) {
       counts.set(event.normalised, (counts.get(event.normalised) ?? 0) + 1);
     } else {

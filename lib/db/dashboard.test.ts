@@ -93,6 +93,40 @@ describe('openDashboard', () => {
     expect(s.manifests[0]).toMatchObject({ expected: 2, scanned: 1, missing: 1 });
   });
 
+  it('a scanner’s void of someone else’s scan stays on the counts; a supervisor’s with a reason does not', async () => {
+    const { db, dashboard } = await open();
+    await db.waybills.bulkInsert(
+      ['A', 'B', 'C'].map((n) => ({ id: `m1:${n}`, manifestId: 'm1', number: n })),
+    );
+    const a = scan('d1', 1, 'A', '2026-05-01T08:05:00.000Z');
+    const b = scan('d1', 2, 'B', '2026-05-01T08:05:10.000Z');
+    const c = scan('d1', 3, 'C', '2026-05-01T08:05:15.000Z');
+    await db.scans.bulkInsert([
+      // bo's void arrives first and names sam's scan in another manifest's name: it cancels nothing.
+      scan('d2', 4, 'A', '2026-05-01T08:05:20.000Z', {
+        result: 'void',
+        voids: a.id,
+        user: 'bo',
+        manifestId: 'elsewhere',
+      }),
+      a,
+      b,
+      c,
+      scan('d3', 5, 'B', '2026-05-01T08:05:30.000Z', {
+        result: 'void',
+        voids: b.id,
+        user: 'sue',
+        voidReason: 'scanned onto the wrong pallet',
+        manifestId: 'elsewhere',
+      }),
+      scan('d1', 6, 'C', '2026-05-01T08:05:40.000Z', { result: 'void', voids: c.id }),
+    ]);
+    const s = await until(dashboard, (s) => s.totalScans === 1 && s.manifests[0]?.scanned === 1);
+    expect(s.perScanner).toEqual([{ user: 'sam', count: 1 }]);
+    expect(s.manifests[0]).toMatchObject({ expected: 3, scanned: 1, missing: 2 });
+    expect(dashboard.waybills('m1', 'scanned', '', 10).rows.map((r) => r.number)).toEqual(['A']);
+  });
+
   it('counts a stray number once however often it is scanned, as the export lists it', async () => {
     const { db, dashboard } = await open();
     await db.waybills.insert({ id: 'm1:A', manifestId: 'm1', number: 'A' });

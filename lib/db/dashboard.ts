@@ -12,6 +12,7 @@ import {
   rankedCounts,
 } from '../core/dashboard-stats';
 import type { MinuteCount } from '../core/dashboard-stats';
+import { createLiveScans } from '../core/live-scans';
 import { manifestProgress } from '../core/scan-matching';
 import type { ManifestProgress, ScanEvent } from '../core/scan-matching';
 import type { ReadableStore } from '../platform/small-store';
@@ -115,6 +116,7 @@ const eventOf = (s: Scan): ScanEvent => ({
   scannedAt: s.scannedAt,
   result: s.result,
   ...(s.voids ? { voids: s.voids } : {}),
+  ...(s.voidReason ? { voidReason: s.voidReason } : {}),
 });
 
 export function openDashboard(db: DockhandDatabase, options: DashboardOptions = {}): Dashboard {
@@ -126,8 +128,11 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
   const manifests = new Map<string, Manifest>();
   const waybillsOf = new Map<string, Map<string, Row>>();
   const scans = new Map<string, Scan>();
+  /** Scans (not voids) by manifest, folded per manifest by manifestProgress(). */
   const eventsOf = new Map<string, Map<string, ScanEvent>>();
-  const voided = new Set<string>();
+  /** Every void, whatever manifest it names: each manifest's fold sees them all, as an export does. */
+  const voidEvents = new Map<string, ScanEvent>();
+  const live = createLiveScans<ScanEvent>();
   const perMinute = new Map<string, number>();
   const perScanner = new Map<string, number>();
   let feed: { scan: Scan; at: string }[] = [];
@@ -186,7 +191,8 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
       }
       const rows = waybillsOf.get(id);
       const numbers = rows ? Array.from(rows.values(), (r) => r.number) : [];
-      progress.set(id, manifestProgress(id, numbers, eventsOf.get(id)?.values() ?? []));
+      const scansOf = eventsOf.get(id)?.values() ?? [];
+      progress.set(id, manifestProgress(id, numbers, [...scansOf, ...voidEvents.values()]));
       missingSets.delete(id); // rebuilt when a filtered list asks for it
     }
     dirty.clear();
@@ -206,7 +212,7 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
     });
   }
 
-  function countScan(scan: Scan, by: number) {
+  function countScan(scan: Pick<Scan, 'scannedAt' | 'user'>, by: number) {
     const minute = minuteKeyOf(scan.scannedAt);
     if (minute) bumpCount(perMinute, minute, by);
     bumpCount(perScanner, scan.user, by);
@@ -218,23 +224,22 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
     if (typeof scan.scannedAt !== 'string' || typeof scan.normalised !== 'string') return;
     scans.set(scan.id, scan);
     const event = eventOf(scan);
-    const bucket = eventsOf.get(scan.manifestId) ?? new Map<string, ScanEvent>();
-    bucket.set(scan.id, event);
-    eventsOf.set(scan.manifestId, bucket);
-    dirty.add(scan.manifestId);
     if (scan.result === 'void') {
-      // A scan voided twice (two devices, or two quick undos) comes off the counts once.
-      if (scan.voids && !voided.has(scan.voids)) {
-        voided.add(scan.voids);
-        const target = scans.get(scan.voids);
-        if (target && target.result !== 'void') {
-          countScan(target, -1);
-          dirty.add(target.manifestId);
-          // A voided scan lives on in the feed: the void event itself is shown there.
-        }
-      }
-    } else if (!voided.has(scan.id)) {
-      countScan(scan, 1);
+      voidEvents.set(scan.id, event);
+    } else {
+      const bucket = eventsOf.get(scan.manifestId) ?? new Map<string, ScanEvent>();
+      bucket.set(scan.id, event);
+      eventsOf.set(scan.manifestId, bucket);
+      dirty.add(scan.manifestId);
+    }
+    // A scan voided twice (two devices, or two quick undos) comes off the counts once; a void
+    // that cancels nothing (another person's scan, without a supervisor's reason) changes nothing.
+    // A cancelled scan lives on in the feed: the void event itself is shown there.
+    const change = live.add(event);
+    if (change && 'live' in change) countScan(change.live, 1);
+    if (change && 'cancelled' in change) {
+      countScan(change.cancelled, -1);
+      dirty.add(change.cancelled.manifestId);
     }
     // The feed is ordered by scan time, but a time ahead of this clock (a device whose clock is
     // wrong) counts as "now": it sinks as newer scans arrive instead of staying on top for good.

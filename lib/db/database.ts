@@ -1,6 +1,7 @@
 // The device database: RxDB on Dexie (IndexedDB) with the Dockhand collections.
 import type { RxCollection, RxDatabase, RxStorage } from 'rxdb';
 import { addRxPlugin, createRxDatabase } from 'rxdb';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { Link } from '../schema/link';
 import type { Manifest } from '../schema/manifest';
@@ -37,6 +38,16 @@ export type DockhandDatabase = RxDatabase<DockhandCollections>;
 const DATABASE_NAME = 'dockhand';
 let devModeAdded = false;
 
+// RxDB refuses to open a collection whose stored schema differs from the code's (error DB6), so a
+// schema change bumps its `version` and the device's documents are carried over here. Changes so
+// far only added an optional field or narrowed a pattern: every document is kept as it is.
+addRxPlugin(RxDBMigrationSchemaPlugin);
+const unchanged = (doc: unknown) => doc;
+/** One strategy per version from 1 up to `version` (lib/schema). */
+function keptAsTheyAre(version: number): Record<number, (doc: unknown) => unknown> {
+  return Object.fromEntries(Array.from({ length: version }, (_, i) => [i + 1, unchanged]));
+}
+
 export async function createDockhandDatabase(
   options: { name?: string; storage?: RxStorage<unknown, unknown> } = {},
 ): Promise<DockhandDatabase> {
@@ -61,7 +72,7 @@ export async function createDockhandDatabase(
     closeDuplicates: true, // hot reload in development opens it twice
   });
   await db.addCollections({
-    scans: { schema: scanRxSchema },
+    scans: { schema: scanRxSchema, migrationStrategies: keptAsTheyAre(scanRxSchema.version) },
     manifests: { schema: manifestRxSchema },
     waybills: { schema: waybillRxSchema },
     scan_receipts: { schema: scanReceiptRxSchema },

@@ -55,7 +55,7 @@ export interface Dockhand {
    * to the write so the beep and the colour never wait on IndexedDB. Throws if nobody logged in.
    */
   scan(input: ScanInput): ScanAttempt;
-  /** Writes a void event for this device's newest live scan; null when there is none. */
+  /** Voids the signed-in person's newest live scan on this device; null when there is none. */
   undoLast(): Promise<Scan | null>;
   /** This device's own events (scans and voids), newest first. */
   recentScans$(limit: number): Observable<ScanRow[]>;
@@ -84,7 +84,10 @@ function dockhandFrom(db: DockhandDatabase, platform: BrowserPlatform): Dockhand
     const recent = await db.scans
       .find({ selector: ownScansSelector(platform.deviceId), sort: [{ id: 'desc' }], limit: 200 })
       .exec();
-    const target = undoTargetOf(recent.map((doc) => doc.toJSON() as Scan));
+    const target = undoTargetOf(
+      recent.map((doc) => doc.toJSON() as Scan),
+      user,
+    );
     if (!target) return null;
     const now = new Date();
     const undo = voidEventFor(target, {

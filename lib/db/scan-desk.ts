@@ -56,6 +56,7 @@ const eventOf = (scan: Scan): ScanEvent => ({
   scannedAt: scan.scannedAt,
   result: scan.result,
   voids: scan.voids,
+  voidReason: scan.voidReason,
 });
 
 export function openScanDesk(db: DockhandDatabase): ScanDesk {

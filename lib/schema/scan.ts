@@ -2,7 +2,11 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
 export const SCAN_SOURCES = ['camera', 'wedge', 'manual'] as const;
-/** `void` marks an undo: the event names the scan it cancels in `voids`; nothing is deleted. */
+/**
+ * `void` marks an undo: the event names the scan it cancels in `voids`; nothing is deleted. A
+ * void cancels another person's scan only with a `voidReason`, which only a supervisor or an
+ * admin may give (lib/core/live-scans.ts; the server's validate_doc_update).
+ */
 export const SCAN_RESULTS = [
   'matched',
   'duplicate',
@@ -12,10 +16,13 @@ export const SCAN_RESULTS = [
   'void',
 ] as const;
 
+export const VOID_REASON_MAX_LENGTH = 500;
+
 export const scanSchema = {
   title: 'scan',
   description: 'One immutable scan event',
-  version: 0,
+  // 1: `voidReason` added (lib/db/database.ts migrates a device's scans unchanged).
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -29,6 +36,8 @@ export const scanSchema = {
     user: { type: 'string', maxLength: 100 },
     scannedAt: { type: 'string', format: 'date-time', maxLength: 30 },
     voids: { type: 'string', maxLength: 100 },
+    // Not only whitespace: live-scans.ts reads a blank reason as none.
+    voidReason: { type: 'string', maxLength: VOID_REASON_MAX_LENGTH, pattern: '\\S' },
   },
   required: [
     'id',

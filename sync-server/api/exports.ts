@@ -130,6 +130,8 @@ function scanOf(doc: Doc): ExportScan | null {
     deviceId: str('deviceId'),
     source: str('source'),
     ...(typeof doc.voids === 'string' ? { voids: doc.voids } : {}),
+    // Whether a void may cancel another person's scan (lib/core/live-scans.ts).
+    ...(typeof doc.voidReason === 'string' ? { voidReason: doc.voidReason } : {}),
   };
 }
 

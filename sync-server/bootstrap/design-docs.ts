@@ -12,6 +12,7 @@ import {
 } from '@/lib/schema';
 import type { DatabaseName } from '@/lib/schema';
 import { BY_SITE_FILTER_ES5, PRINTER_RULES_ES5, PRINT_JOB_RULES_ES5 } from './print-rules';
+import { SCAN_RULES_ES5 } from './scan-rules';
 import { validateDocUpdateSource } from './validate-doc-update';
 import type { ValidatorSpec } from './validate-doc-update';
 
@@ -28,6 +29,7 @@ const SCHEMAS: Partial<Record<DatabaseName, ValidatorSpec['schema']>> = {
 };
 
 const RULES: Partial<Record<DatabaseName, string>> = {
+  scans: SCAN_RULES_ES5,
   print_jobs: PRINT_JOB_RULES_ES5,
   printers: PRINTER_RULES_ES5,
 };

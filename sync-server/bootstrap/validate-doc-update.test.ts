@@ -38,6 +38,17 @@ const scan = {
   scannedAt: '2026-11-23T08:00:00.000Z',
 };
 const stored = { ...scan, _rev: '1-a' };
+/** A correction of sam's scan, in `user`'s name, with a reason. */
+const correctionBy = (user: string, extra: Record<string, unknown> = {}) => ({
+  ...scan,
+  _id: 'dev-9:01HZ0000000000000000000003',
+  deviceId: 'dev-9',
+  user,
+  result: 'void',
+  voids: scan._id,
+  voidReason: 'scanned onto the wrong pallet',
+  ...extra,
+});
 
 describe('validate_doc_update sources', () => {
   it.each(DATABASES)('%s is ES5 (no arrows, let/const, template literals)', (db) => {
@@ -67,6 +78,8 @@ describe('scans validate_doc_update', () => {
       sam,
     ],
     ['empty _attachments', { ...scan, _attachments: {} }, null, sam],
+    ['a supervisor’s void with a reason', correctionBy('sue'), null, sue],
+    ['an admin’s void with a reason', correctionBy('ada'), null, ada],
   ])('allows %s', (_label, newDoc, oldDoc, user) =>
     expect(outcome(vdu, newDoc, oldDoc, user)).toBe('ok'),
   );
@@ -122,6 +135,38 @@ describe('scans validate_doc_update', () => {
     ],
     ['attachments', { ...scan, _attachments: { a: {} } }, null, sam, 'forbidden', /attachments/],
     ['no role', scan, null, { name: 'sam', roles: [] }, 'forbidden', /may not write/],
+    [
+      'a scanner’s void with a reason',
+      correctionBy('sam'),
+      null,
+      sam,
+      'forbidden',
+      /Only a supervisor or an admin voids with a reason/,
+    ],
+    [
+      'a reason on a scan that is not a void',
+      { ...scan, user: 'sue', voidReason: 'because' },
+      null,
+      sue,
+      'forbidden',
+      /Only a void event carries a voidReason/,
+    ],
+    [
+      'a blank reason',
+      correctionBy('sue', { voidReason: '   ' }),
+      null,
+      sue,
+      'forbidden',
+      /voidReason does not match/,
+    ],
+    [
+      'a reason longer than 500',
+      correctionBy('sue', { voidReason: 'x'.repeat(501) }),
+      null,
+      sue,
+      'forbidden',
+      /voidReason is longer than 500/,
+    ],
   ])('refuses %s', (_label, newDoc, oldDoc, user, kind, reason) => {
     const err = outcome(vdu, JSON.parse(JSON.stringify(newDoc)), oldDoc, user) as Record<
       string,
