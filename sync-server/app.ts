@@ -134,6 +134,8 @@ export function createSyncServer(
         maxBodyBytes: config.maxBodyBytes,
         loginLimit: deps.loginLimit ?? DEFAULT_LOGIN_LIMIT,
         linkCreateLimit: config.linkCreateLimit,
+        requestLimits: config.requestLimits,
+        corsOrigins: config.corsOrigins,
         log,
       });
 

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_LINK_CREATE_LIMIT, type LinkCreateLimitOptions } from './guard/link-create-limit';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './guard/request-limits';
 
 const MIB = 1024 * 1024;
 
@@ -43,6 +44,18 @@ const envSchema = z.object({
       ),
     ),
   DOCKHAND_MAX_BODY_BYTES: intFrom(1024, 1024 * MIB).default(16 * MIB),
+  // What one /db request may cost the store (sync-server/guard/request-limits.ts).
+  DOCKHAND_MAX_DOCS_PER_REQUEST: intFrom(1, 100_000).default(
+    DEFAULT_REQUEST_LIMITS.maxDocsPerRequest,
+  ),
+  DOCKHAND_MAX_ROWS_PER_READ: intFrom(1, 1_000_000).default(DEFAULT_REQUEST_LIMITS.maxRowsPerRead),
+  DOCKHAND_MAX_JSON_DEPTH: intFrom(4, 1_000).default(DEFAULT_REQUEST_LIMITS.maxJsonDepth),
+  DOCKHAND_MAX_LOCAL_DOC_BYTES: intFrom(1024, 16 * MIB).default(
+    DEFAULT_REQUEST_LIMITS.maxLocalDocBytes,
+  ),
+  DOCKHAND_MAX_LOCAL_DOCS_PER_USER: intFrom(1, 10_000).default(
+    DEFAULT_REQUEST_LIMITS.maxLocalDocsPerUser,
+  ),
   DOCKHAND_SESSION_TIMEOUT_S: intFrom(60, 30 * 24 * 3600).default(43_200), // 12 h: one shift
   DOCKHAND_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -73,6 +86,7 @@ export interface SyncServerConfig {
   staticDir: string;
   corsOrigins: string[];
   maxBodyBytes: number;
+  requestLimits: RequestLimits;
   sessionTimeoutS: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   trustProxy: boolean;
@@ -115,6 +129,13 @@ export function configFromEnv(env: Record<string, string | undefined>): SyncServ
     staticDir: path.resolve(e.DOCKHAND_STATIC_DIR),
     corsOrigins: e.DOCKHAND_CORS_ORIGINS,
     maxBodyBytes: e.DOCKHAND_MAX_BODY_BYTES,
+    requestLimits: {
+      maxDocsPerRequest: e.DOCKHAND_MAX_DOCS_PER_REQUEST,
+      maxRowsPerRead: e.DOCKHAND_MAX_ROWS_PER_READ,
+      maxJsonDepth: e.DOCKHAND_MAX_JSON_DEPTH,
+      maxLocalDocBytes: e.DOCKHAND_MAX_LOCAL_DOC_BYTES,
+      maxLocalDocsPerUser: e.DOCKHAND_MAX_LOCAL_DOCS_PER_USER,
+    },
     sessionTimeoutS: e.DOCKHAND_SESSION_TIMEOUT_S,
     logLevel: e.DOCKHAND_LOG_LEVEL,
     trustProxy: e.DOCKHAND_TRUST_PROXY,

@@ -74,6 +74,51 @@ export const SYNC_ERRORS = {
     error: 'too_large',
     reason: 'The request entity is too large.',
   },
+  SYNC_ERR_BAD_JSON: {
+    status: 400,
+    error: 'bad_request',
+    reason: 'The body is not valid JSON.',
+  },
+  SYNC_ERR_TOO_DEEP: {
+    status: 400,
+    error: 'bad_request',
+    reason: 'The JSON body nests too deep.',
+  },
+  SYNC_ERR_TOO_MANY_DOCS: {
+    status: 413,
+    error: 'too_large',
+    reason: 'Too many documents in one request: send smaller batches.',
+  },
+  SYNC_ERR_LIMIT_REQUIRED: {
+    status: 400,
+    error: 'bad_request',
+    reason: 'Ask for a bounded number of rows (limit).',
+  },
+  SYNC_ERR_QUERY_REFUSED: {
+    status: 400,
+    error: 'bad_request',
+    reason: 'This query operator is not allowed for your roles.',
+  },
+  SYNC_ERR_LOCAL_TOO_LARGE: {
+    status: 413,
+    error: 'too_large',
+    reason: 'The _local document is too large.',
+  },
+  SYNC_ERR_LOCAL_QUOTA: {
+    status: 403,
+    error: 'forbidden',
+    reason: 'You keep too many _local documents in this database.',
+  },
+  SYNC_ERR_CROSS_SITE: {
+    status: 403,
+    error: 'forbidden',
+    reason: 'Requests from another site may not log in or out: open the app on this server.',
+  },
+  SYNC_ERR_OTHER_SITE: {
+    status: 403,
+    error: 'forbidden',
+    reason: "Your print bridge may read only its own site's documents.",
+  },
   SYNC_ERR_TOO_MANY_LOGINS: {
     status: 429,
     error: 'too_many_requests',

@@ -7,19 +7,33 @@ import { visitTotalsFrom } from '../core/visit-tally';
 export type VisitsAnswer =
   { ok: true; bySlug: Map<string, VisitTotals>; all: VisitTotals } | { ok: false; status: number };
 
+/** Rows per read: the server answers reads of bounded size only. */
+const PAGE_ROWS = 1_000;
+
 export async function fetchVisitTotals(
   fetchImpl: typeof fetch,
   origin = '',
 ): Promise<VisitsAnswer> {
-  const response = await fetchImpl(`${origin}/db/link_visits/_all_docs?include_docs=true`, {
-    credentials: 'same-origin',
-    headers: { accept: 'application/json' },
-  });
-  if (!response.ok) return { ok: false, status: response.status };
-  const body = (await response.json()) as { rows: Array<{ id: string; doc?: VisitBucketDoc }> };
-  const docs = body.rows
-    .filter((row) => !row.id.startsWith('_design/') && row.doc)
-    .map((row) => row.doc!);
+  const docs: VisitBucketDoc[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const query = new URLSearchParams({ include_docs: 'true', limit: String(PAGE_ROWS) });
+    if (after !== null) {
+      query.set('startkey', JSON.stringify(after));
+      query.set('skip', '1');
+    }
+    const response = await fetchImpl(`${origin}/db/link_visits/_all_docs?${query}`, {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+    });
+    if (!response.ok) return { ok: false, status: response.status };
+    const body = (await response.json()) as { rows: Array<{ id: string; doc?: VisitBucketDoc }> };
+    for (const row of body.rows) {
+      if (!row.id.startsWith('_design/') && row.doc) docs.push(row.doc);
+    }
+    if (body.rows.length < PAGE_ROWS) break;
+    after = body.rows[body.rows.length - 1]!.id;
+  }
   const grouped = new Map<string, VisitBucketDoc[]>();
   for (const doc of docs) {
     const list = grouped.get(doc.slug);

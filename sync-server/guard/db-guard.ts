@@ -1,12 +1,30 @@
-// The /db guard: size cap, login limit, session lookup, allow-list — then the store, never before.
+// The /db guard: size cap, login limit, session lookup, allow-list, the cost of the request and
+// the write rules that need other documents — then the store, never before.
 import express from 'express';
 import type { Request, Response, Router } from 'express';
 import type { Logger } from 'pino';
-import { SERVER_ADMIN_ROLE } from '@/lib/schema';
+import { SERVER_ADMIN_ROLE, isAdmin } from '@/lib/schema';
+import type { UserContext } from '@/lib/schema';
 import { sendSyncError } from '../errors';
 import { forwardToStore, sessionOf } from '../store/upstream-client';
 import type { StoreUpstream } from '../store/store';
+import { answerJson, storeRequest } from '../store/store-request';
 import { authorize, classifyRequest } from './route-access';
+import type { Access } from './route-access';
+import {
+  DEFAULT_REQUEST_LIMITS,
+  checkBody,
+  checkLocalDocSize,
+  checkQuery,
+  parseJsonBody,
+} from './request-limits';
+import type { RequestLimits } from './request-limits';
+import { targetOf } from './request-target';
+import type { RequestTarget } from './request-target';
+import { createLocalQuota } from './local-quota';
+import { SITE_DATABASES, sitesHeldTo, withoutOtherSites } from './site-reads';
+import { idsToLookUp, refusedWrites, storedFromAllDocs, writeRulesApply } from './write-rules';
+import { loginFromOtherSite } from './login-origin';
 import { createLoginLimiter } from './login-limit';
 import type { LoginLimitOptions } from './login-limit';
 import {
@@ -23,8 +41,20 @@ export interface DbGuardOptions {
   loginLimit: LoginLimitOptions;
   /** New links per user (default: DEFAULT_LINK_CREATE_LIMIT). */
   linkCreateLimit?: LinkCreateLimitOptions;
+  /** What one request may cost the store (default: DEFAULT_REQUEST_LIMITS). */
+  requestLimits?: RequestLimits;
+  /** Origins besides this server's own that may log in (DOCKHAND_CORS_ORIGINS). */
+  corsOrigins?: readonly string[];
   log: Logger;
 }
+
+/** Request headers that carry who the user is, for the guard's own reads on their behalf. */
+const credentialsOf = (req: Request) => ({
+  ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+  ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}),
+  accept: 'application/json',
+  'content-type': 'application/json',
+});
 
 const LOGIN_BODY_LIMIT = '16kb';
 
@@ -40,6 +70,22 @@ export function createDbGuard(opts: DbGuardOptions): Router {
   const linkBuckets = createTokenBuckets(opts.linkCreateLimit ?? DEFAULT_LINK_CREATE_LIMIT);
   const readSmallBody = express.raw({ type: () => true, limit: opts.maxBodyBytes });
   const log = opts.log;
+  const limits = opts.requestLimits ?? DEFAULT_REQUEST_LIMITS;
+  const corsOrigins = opts.corsOrigins ?? [];
+  const localQuota = createLocalQuota(
+    {
+      async request(method, db, localId, headers, body) {
+        const answer = await storeRequest(opts.upstream, {
+          method,
+          path: `/${encodeURIComponent(db)}/_local/${encodeURIComponent(localId)}`,
+          headers: { ...headers },
+          body: body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
+        });
+        return { status: answer.status, json: answerJson(answer) };
+      },
+    },
+    limits.maxLocalDocsPerUser,
+  );
 
   // A declared size over the cap is refused before anything is read; chunked bodies are counted
   // while streaming (forwardToStore).
@@ -49,6 +95,14 @@ export function createDbGuard(opts: DbGuardOptions): Router {
       res.setHeader('Connection', 'close');
       return sendSyncError(res, 'SYNC_ERR_TOO_LARGE');
     }
+    next();
+  });
+
+  // Login and logout from another site's page (a form posted at us) would swap the browser's
+  // session for the attacker's account: only this origin and the configured CORS origins may.
+  router.use('/_session', (req, res, next) => {
+    if (req.method !== 'POST' && req.method !== 'DELETE') return next();
+    if (loginFromOtherSite(req, corsOrigins)) return sendSyncError(res, 'SYNC_ERR_CROSS_SITE');
     next();
   });
 
@@ -112,36 +166,7 @@ export function createDbGuard(opts: DbGuardOptions): Router {
         req.log.info({ user: session.user.name, code: refusal.code }, 'refused');
         return sendSyncError(res, refusal.code, refusal.reason);
       }
-      // New links are counted per user before the store sees them; the server admin (the
-      // operator, and this server's own jobs) is not limited.
-      if (
-        access.level === 'write' &&
-        access.db === 'links' &&
-        !session.user.roles.includes(SERVER_ADMIN_ROLE)
-      ) {
-        const body = await bufferedBody(req, res);
-        const count = newLinksIn(
-          req.method,
-          belowDatabase(path),
-          body,
-          req.headers as Record<string, string | string[] | undefined>,
-        );
-        const taken = linkBuckets.take(session.user.name ?? '', count);
-        if (!taken.ok) {
-          req.log.warn(
-            { user: session.user.name, newLinks: count, retryAfterS: taken.retryAfterS },
-            'link creation rate-limited',
-          );
-          return sendTooManyLinks(res, taken.retryAfterS);
-        }
-        return forwardToStore(req, res, {
-          upstream: opts.upstream,
-          path,
-          maxBodyBytes: opts.maxBodyBytes,
-          log,
-          body: body ?? Buffer.alloc(0),
-        });
-      }
+      return guardedForward(req, res, path, access, session.user);
     }
     forwardToStore(req, res, {
       upstream: opts.upstream,
@@ -149,6 +174,216 @@ export function createDbGuard(opts: DbGuardOptions): Router {
       maxBodyBytes: opts.maxBodyBytes,
       log,
     });
+  }
+
+  /** A signed-in user's request that may reach the store: its cost and rules are checked first. */
+  async function guardedForward(
+    req: Request,
+    res: Response,
+    path: string,
+    access: Access,
+    user: UserContext,
+  ): Promise<void> {
+    const target = targetOf(req.method, path);
+    const trusted = isAdmin(user);
+    const serverAdmin = user.roles.includes(SERVER_ADMIN_ROLE);
+    const sites = target.db && SITE_DATABASES.includes(target.db) ? sitesHeldTo(user) : null;
+    if (sites) {
+      const refusal = siteRefusal(target, sites);
+      if (refusal) return sendSyncError(res, 'SYNC_ERR_OTHER_SITE', refusal);
+    }
+
+    let body: Buffer | undefined;
+    let parsed: unknown;
+    if (hasBody(req)) {
+      const raw = (await bufferedBody(req, res)) ?? Buffer.alloc(0);
+      const read = parseJsonBody(raw, limits.maxJsonDepth);
+      if (!read.ok) return sendSyncError(res, read.code, read.reason);
+      body = read.bytes;
+      parsed = read.value;
+      if (target.endpoint) {
+        const refusal = checkBody(target.endpoint, parsed, limits, trusted);
+        if (refusal) return sendSyncError(res, refusal.code, refusal.reason);
+      }
+    }
+    // Reads that build their whole answer in memory ask for a bounded number of rows (a list of
+    // keys in the body bounds them too).
+    const keyed = Array.isArray((parsed as { keys?: unknown } | undefined)?.keys);
+    const queryRefusal = checkQuery(target.query, limits, {
+      rowsBounded: !trusted && target.readsRows && !keyed,
+    });
+    if (queryRefusal) return sendSyncError(res, queryRefusal.code, queryRefusal.reason);
+
+    if (target.endpoint === '_local' && target.db && target.docId !== undefined && !trusted) {
+      return forwardLocal(req, res, path, target.db, target.docId, user, body);
+    }
+
+    // New links are counted per user before the store sees them; the server admin (the
+    // operator, and this server's own jobs) is not limited.
+    if (access.level === 'write' && access.db === 'links' && !serverAdmin) {
+      const count = newLinksIn(req.method, belowDatabase(path), parsed, req.headers);
+      const taken = linkBuckets.take(user.name ?? '', count);
+      if (!taken.ok) {
+        req.log.warn(
+          { user: user.name, newLinks: count, retryAfterS: taken.retryAfterS },
+          'link creation rate-limited',
+        );
+        return sendTooManyLinks(res, taken.retryAfterS);
+      }
+    }
+
+    if (access.level === 'write' && target.db && parsed !== undefined) {
+      const written = await applyWriteRules(req, res, path, target, user, parsed);
+      if (written) return;
+    }
+
+    const readsDocs =
+      req.method === 'GET'
+        ? target.endpoint !== '_changes'
+        : target.endpoint === '_bulk_get' || target.endpoint === '_all_docs';
+    if (sites && readsDocs) return forwardSiteRead(req, res, path, sites, body);
+    forwardToStore(req, res, {
+      upstream: opts.upstream,
+      path,
+      maxBodyBytes: opts.maxBodyBytes,
+      log,
+      ...(body ? { body } : {}),
+    });
+  }
+
+  /**
+   * The rules that need other documents (write-rules.ts). Answers and returns true when it
+   * handled the request; false when the request goes on to the store unchanged.
+   */
+  async function applyWriteRules(
+    req: Request,
+    res: Response,
+    path: string,
+    target: RequestTarget,
+    user: UserContext,
+    parsed: unknown,
+  ): Promise<boolean> {
+    const db = target.db!;
+    const bulk = target.endpoint === '_bulk_docs';
+    if (!bulk && target.endpoint !== 'doc') return false;
+    const body = parsed as Record<string, unknown>;
+    const replicated = bulk ? body.new_edits === false : target.query.get('new_edits') === 'false';
+    const rules = writeRulesApply(db, user, replicated);
+    if (!rules.replicated && !rules.voids) return false;
+    const docs = bulk
+      ? (body.docs as Array<Record<string, unknown>>)
+      : [target.docId === undefined ? body : { ...body, _id: target.docId }];
+    const lookUp = idsToLookUp(docs, rules);
+    let stored = new Map();
+    if (lookUp.ids.length > 0) {
+      const answer = await storeRequest(opts.upstream, {
+        method: 'POST',
+        path: `/${encodeURIComponent(db)}/_all_docs`,
+        headers: credentialsOf(req),
+        body: Buffer.from(JSON.stringify({ keys: lookUp.ids, include_docs: lookUp.withDocs })),
+      });
+      if (answer.status !== 200) {
+        log.error({ status: answer.status, db }, 'store refused the write-rule lookup');
+        sendSyncError(res, 'SYNC_ERR_STORE_UNAVAILABLE');
+        return true;
+      }
+      stored = storedFromAllDocs(answerJson(answer));
+    }
+    const refused = refusedWrites(docs, user, rules, stored);
+    if (refused.size === 0) return false;
+    req.log.info({ user: user.name, db, refused: refused.size }, 'write rules refused documents');
+    if (!bulk) {
+      const first = [...refused.values()][0]!;
+      sendSyncError(res, 'SYNC_ERR_FORBIDDEN', first.reason);
+      return true;
+    }
+    // As CouchDB answers a batch: one entry per document, the refused ones with their reason.
+    const kept = docs.filter((_doc, i) => !refused.has(i));
+    const refusedRows = [...refused.values()];
+    if (kept.length === 0) {
+      res.status(201).json(refusedRows);
+      return true;
+    }
+    const answer = await storeRequest(opts.upstream, {
+      method: 'POST',
+      path,
+      headers: credentialsOf(req),
+      body: Buffer.from(JSON.stringify({ ...body, docs: kept })),
+    });
+    const rows = answerJson(answer);
+    if (Array.isArray(rows)) res.status(answer.status).json([...refusedRows, ...rows]);
+    else res.status(answer.status).type('application/json').send(answer.body);
+    return true;
+  }
+
+  /** `_local/<id>` from a non-admin: a small document, within the user's count. */
+  async function forwardLocal(
+    req: Request,
+    res: Response,
+    path: string,
+    db: string,
+    localId: string,
+    user: UserContext,
+    body: Buffer | undefined,
+  ): Promise<void> {
+    const name = user.name ?? '';
+    if (req.method === 'PUT') {
+      const tooBig = checkLocalDocSize(body?.length ?? 0, limits, false);
+      if (tooBig) return sendSyncError(res, tooBig.code, tooBig.reason);
+      const quota = await localQuota.mayWrite(db, name, localId, credentialsOf(req));
+      if (!quota.ok) {
+        return quota.reserved
+          ? sendSyncError(res, 'SYNC_ERR_FORBIDDEN', 'This _local id is reserved for the server.')
+          : sendSyncError(
+              res,
+              'SYNC_ERR_LOCAL_QUOTA',
+              `You keep ${limits.maxLocalDocsPerUser} _local documents in ${db} already: delete one first.`,
+            );
+      }
+    } else if (localId.startsWith('dockhand.')) {
+      return sendSyncError(res, 'SYNC_ERR_FORBIDDEN', 'This _local id is reserved for the server.');
+    }
+    if (req.method === 'DELETE') {
+      const answer = await storeRequest(opts.upstream, {
+        method: 'DELETE',
+        path,
+        headers: credentialsOf(req),
+      });
+      if (answer.status < 300) await localQuota.deleted(db, name, localId, credentialsOf(req));
+      res.status(answer.status).type('application/json').send(answer.body);
+      return;
+    }
+    forwardToStore(req, res, {
+      upstream: opts.upstream,
+      path,
+      maxBodyBytes: opts.maxBodyBytes,
+      log,
+      ...(body ? { body } : {}),
+    });
+  }
+
+  /** A bridge's read of a site database, with other sites' documents taken out. */
+  async function forwardSiteRead(
+    req: Request,
+    res: Response,
+    path: string,
+    sites: string[],
+    body?: Buffer,
+  ): Promise<void> {
+    const answer = await storeRequest(opts.upstream, {
+      method: req.method,
+      path,
+      headers: credentialsOf(req),
+      body,
+    });
+    const json = answerJson(answer);
+    if (json === undefined || answer.status >= 400) {
+      res.status(answer.status).type('application/json').send(answer.body);
+      return;
+    }
+    const filtered = withoutOtherSites(json, sites);
+    if (filtered.forbidden) return sendSyncError(res, 'SYNC_ERR_OTHER_SITE');
+    res.status(answer.status).json(filtered.answer);
   }
 
   /** Reads the body (capped at maxBodyBytes; over it, the error handler answers 413). */
@@ -162,6 +397,32 @@ export function createDbGuard(opts: DbGuardOptions): Router {
   }
 
   return router;
+}
+
+/** Whether a request carries a body to read (any POST or PUT that declares one). */
+function hasBody(req: Request): boolean {
+  if (req.method !== 'POST' && req.method !== 'PUT') return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** Why a site-bound bridge may not make this read, or null. */
+function siteRefusal(target: RequestTarget, sites: readonly string[]): string | null {
+  if (target.endpoint === '_changes') {
+    const filter = target.query.get('filter');
+    const site = target.query.get('site');
+    if (filter !== 'dockhand/by_site' || site === null || !sites.includes(site)) {
+      return `Read your site's changes with filter=dockhand/by_site&site=<site> (yours: ${sites.join(', ') || 'none'}).`;
+    }
+    return null;
+  }
+  if (target.endpoint === '_find' || target.endpoint === '_view') {
+    return "A print bridge reads its site's documents through the filtered _changes feed.";
+  }
+  if (target.endpoint === '_all_docs' && target.query.get('include_docs') !== 'true') {
+    return null; // ids and revisions only, as the replicator asks
+  }
+  return null;
 }
 
 /** `/links/_bulk_docs?x` → `/_bulk_docs?x`: the part below the database segment. */

@@ -90,23 +90,18 @@ const isLinkId = (id: unknown) =>
  * How many documents a write to the links database would create. A document sent without `_rev`
  * is a creation (CouchDB refuses a `_rev` that does not exist, so a script cannot dodge this by
  * inventing one); with `new_edits=false` any revision can be written, so every document counts.
- * Deletions never count. A body that is not JSON creates nothing: the store answers it with 400.
+ * Deletions never count. `parsed` is the body as the guard parsed it for the store (a leading
+ * byte-order mark dropped, as the store drops it), undefined when there is none.
  * `path` is the URL below `/db/links` (query included).
  */
 export function newLinksIn(
   method: string,
   path: string,
-  body: Buffer | undefined,
+  parsed: unknown,
   headers: Record<string, string | string[] | undefined>,
 ): number {
   if (method !== 'PUT' && method !== 'POST') return 0;
-  if (!body || body.length === 0) return 0;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return 0; // the store answers 400 bad_request; nothing is created
-  }
+  if (parsed === undefined) return 0;
   const [pathOnly = '', query = ''] = path.split('?', 2);
   const params = new URLSearchParams(query);
   const segments = pathOnly.split('/').filter(Boolean); // ['_bulk_docs'] or [docId] or []

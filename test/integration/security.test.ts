@@ -171,9 +171,9 @@ describe('security', () => {
     });
 
     it.each([
-      ['GET', '/links/_all_docs?include_docs=true', undefined],
+      ['GET', '/links/_all_docs?include_docs=true&limit=100', undefined],
       ['GET', '/links/sec-dock-1', undefined],
-      ['GET', '/links/_changes?since=0&include_docs=true', undefined],
+      ['GET', '/links/_changes?since=0&include_docs=true&limit=100', undefined],
       ['POST', '/links/_all_docs', { keys: ['sec-dock-1'] }],
       ['POST', '/links/_bulk_get', { docs: [{ id: 'sec-dock-1' }] }],
       ['PUT', '/links/_local/checkpoint-scanner', { seq: 1 }],

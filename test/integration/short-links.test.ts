@@ -181,7 +181,7 @@ describe('new links per user', () => {
   });
 
   it('charges nothing for edits of existing links', async () => {
-    const current = await fetch(`${server.dbUrl}/links/_all_docs?include_docs=true`, {
+    const current = await fetch(`${server.dbUrl}/links/_all_docs?include_docs=true&limit=1000`, {
       headers: { authorization: SOL },
     }).then((r) => r.json() as Promise<{ rows: Array<{ doc: Record<string, unknown> }> }>);
     const mine = current.rows.map((r) => r.doc).filter((d) => String(d._id).startsWith('csv-'));

@@ -53,7 +53,7 @@ describe('sync server', () => {
       headers: { cookie, ...JSON_HEADERS },
     });
     expect(await session.json()).toMatchObject({ userCtx: { name: 'ana', roles: ['scanner'] } });
-    const docs = await fetch(`${server.dbUrl}/scans/_all_docs`, { headers: { cookie } });
+    const docs = await fetch(`${server.dbUrl}/scans/_all_docs?limit=10`, { headers: { cookie } });
     expect(docs.status).toBe(200);
 
     const logout = await fetch(`${server.dbUrl}/_session`, {
