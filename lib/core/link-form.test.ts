@@ -46,12 +46,19 @@ describe('linkFromDraft', () => {
     [{ target: 'example.com/x' }, 'target', 'target-not-absolute'],
     [{ target: '/relative' }, 'target', 'target-not-absolute'],
     [{ target: 'https://bank.com@evil.example/' }, 'target', 'target-credentials'],
+    [{ target: 'https://example.com/a\r\nSet-Cookie: x=1' }, 'target', 'target-control'],
+    [{ target: 'https://example.com/a\tb' }, 'target', 'target-control'],
     [{ expiresAt: 'soon' }, 'expiresAt', 'expiry-invalid'],
     [{ expiresAt: '2026-11-22T10:00' }, 'expiresAt', 'expiry-past'],
   ] as const)('%o → %s %s', (change, field, error) => {
     const result = check(change);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors[field]).toBe(error);
+  });
+
+  it('takes a pasted address with a line break at its end, trimmed', () => {
+    const result = check({ target: ' https://example.com/日本\r\n' });
+    expect(result.ok && result.link.target).toBe('https://example.com/日本');
   });
 
   it('keeps expiry and query passing when asked', () => {

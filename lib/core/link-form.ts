@@ -42,6 +42,8 @@ export const LINK_MESSAGES: Record<LinkFieldError | 'slug-taken', string> = {
   'target-scheme': 'Only web addresses (https:// or http://) can be link targets.',
   'target-credentials':
     'The address contains a user name or password before “@”; links cannot carry those.',
+  'target-control':
+    'The address contains a line break, tab or other invisible control character. Paste it again as one line.',
   'expiry-invalid': 'The expiry date is not a date.',
   'expiry-past': 'The expiry is in the past: the link would never work.',
   'too-many-tags': 'At most 20 tags of up to 50 characters each.',

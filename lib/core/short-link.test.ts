@@ -31,7 +31,16 @@ describe('checkTarget', () => {
     ['http:example.com', 'target-not-absolute'],
     ['https://bank.example@evil.example/', 'target-credentials'],
     [`https://example.com/${'a'.repeat(2048)}`, 'target-too-long'],
-  ])('%s → %s', (target, error) => {
+    ['http://example.com/日本', null],
+    ['http://bücher.example/straße', null],
+    // `new URL()` drops tabs and line breaks silently: they must be refused before it parses.
+    ['https://example.com/a\r\nSet-Cookie: x=1', 'target-control'],
+    ['https://example.com/\n', 'target-control'],
+    ['https://exa\tmple.com/', 'target-control'],
+    ['https://example.com/\u0000', 'target-control'],
+    ['https://example.com/\u007f', 'target-control'],
+    ['https://example.com/\u0085', 'target-control'],
+  ])('%j → %s', (target, error) => {
     expect(checkTarget(target)).toBe(error);
   });
 });
@@ -93,6 +102,39 @@ describe('redirectFor', () => {
       { ...link, target: 'javascript:alert(1)' },
       '',
       { status: 404 },
+    ],
+    [
+      'a stored target with a line break (never a header)',
+      { ...link, target: 'https://example.com/a\r\nSet-Cookie: x=1' },
+      '',
+      { status: 404 },
+    ],
+    [
+      'a non-ASCII path, as UTF-8 percent-encoded',
+      { ...link, target: 'http://example.com/日本' },
+      '',
+      { status: 302, location: 'http://example.com/%E6%97%A5%E6%9C%AC' },
+    ],
+    [
+      'an IDN host, in punycode, with path, query and fragment encoded',
+      { ...link, target: 'https://bücher.example/straße?q=ü#teil-ä' },
+      '',
+      {
+        status: 302,
+        location: 'https://xn--bcher-kva.example/stra%C3%9Fe?q=%C3%BC#teil-%C3%A4',
+      },
+    ],
+    [
+      'a Latin-1 character, not sent as a Latin-1 byte',
+      { ...link, target: 'https://example.com/café' },
+      '',
+      { status: 302, location: 'https://example.com/caf%C3%A9' },
+    ],
+    [
+      'an IRI with the query passed on',
+      { ...link, target: 'https://bücher.example/日本?a=1', passQuery: true },
+      '?b=ü',
+      { status: 302, location: 'https://xn--bcher-kva.example/%E6%97%A5%E6%9C%AC?a=1&b=%C3%BC' },
     ],
   ])('%s', (_name, stored, query, decision) => {
     expect(redirectFor(stored, NOW, query)).toEqual(decision);

@@ -7,7 +7,8 @@ export type TargetError =
   | 'target-too-long'
   | 'target-not-absolute'
   | 'target-scheme'
-  | 'target-credentials';
+  | 'target-credentials'
+  | 'target-control';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{2,63}$/;
 // Words a person might mistake for a page of ours, or that routes already use.
@@ -45,10 +46,17 @@ export function slugFromRandomBytes(bytes: Uint8Array, length = GENERATED_SLUG_L
   throw new Error(`not enough random bytes for a ${length}-character slug`);
 }
 
+// C0 controls, DEL and C1 controls. `new URL()` drops tabs and line breaks silently, so a target
+// with a CR/LF would parse, be stored, and then break the Location header it is sent in.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 export function checkTarget(target: string): TargetError | null {
   const text = target.trim();
   if (text.length === 0) return 'target-empty';
   if (text.length > 2048) return 'target-too-long';
+  // The untrimmed text: a stored target is sent as it is, trailing line break and all.
+  if (CONTROL.test(target)) return 'target-control';
   let url: URL;
   try {
     url = new URL(text);
@@ -71,6 +79,17 @@ export interface RedirectableLink {
 export type RedirectDecision =
   { status: 302; location: string } | { status: 404 } | { status: 410 };
 
+/**
+ * A checked target as a Location header can carry it (RFC 3986 URI, RFC 9110 §10.2.2): a target
+ * that is an IRI, such as `http://bücher.example/日本`, gets its host in punycode and its path,
+ * query and fragment percent-encoded as UTF-8 by the WHATWG URL serialiser. Node refuses a header
+ * with a character above U+00FF, and one in U+0080–U+00FF would go out as a Latin-1 byte. A
+ * target of printable ASCII only is sent exactly as stored.
+ */
+export function locationOf(target: string): string {
+  return /[^\x21-\x7e]/.test(target) ? new URL(target).href : target;
+}
+
 /** What /r/:slug answers: only ever the stored target, so the link cannot be an open redirect. */
 export function redirectFor(
   link: RedirectableLink | undefined,
@@ -80,7 +99,7 @@ export function redirectFor(
   if (!link || !link.enabled || checkTarget(link.target)) return { status: 404 };
   if (link.expiresAt && Date.parse(link.expiresAt) <= now.getTime()) return { status: 410 };
   if (!link.passQuery || query === '' || query === '?')
-    return { status: 302, location: link.target };
+    return { status: 302, location: locationOf(link.target) };
   const location = new URL(link.target);
   for (const [name, value] of new URLSearchParams(query)) location.searchParams.append(name, value);
   return { status: 302, location: location.toString() };

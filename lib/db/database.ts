@@ -76,7 +76,7 @@ export async function createDockhandDatabase(
     manifests: { schema: manifestRxSchema },
     waybills: { schema: waybillRxSchema },
     scan_receipts: { schema: scanReceiptRxSchema },
-    links: { schema: linkRxSchema },
+    links: { schema: linkRxSchema, migrationStrategies: keptAsTheyAre(linkRxSchema.version) },
     printers: { schema: printerRxSchema },
     templates: { schema: templateRxSchema },
     print_jobs: { schema: printJobRxSchema },

@@ -177,6 +177,38 @@ describe('scans validate_doc_update', () => {
   });
 });
 
+describe('links validate_doc_update', () => {
+  const vdu = vduFor('links');
+  const link = (target: string) => ({
+    _id: 'dock-7',
+    target,
+    enabled: true,
+    owner: 'sue',
+    createdAt: '2026-11-23T08:00:00.000Z',
+  });
+  it.each([
+    'https://example.com/track?id=1',
+    'http://example.com/日本',
+    'https://bücher.example/straße?q=ü#teil',
+    'https://example.com',
+  ])('accepts %j', (target) => {
+    expect(outcome(vdu, link(target), null, sue)).toBe('ok');
+  });
+
+  it.each([
+    'https://example.com/a\r\nSet-Cookie: x=1',
+    'https://example.com/\n',
+    'https://exa\u0001mple.com/',
+    'https://example.com/\u007f',
+    'https://example.com/\u0085',
+    '\nhttps://example.com/',
+    'javascript:alert(1)',
+  ])('refuses %j', (target) => {
+    const err = outcome(vdu, link(target), null, sue) as { forbidden: string };
+    expect(err.forbidden).toMatch(/doc.target does not match/);
+  });
+});
+
 describe('other databases', () => {
   it.each([
     [
