@@ -27,8 +27,9 @@ describe('historyOf', () => {
 describe('writeRulesApply', () => {
   it.each([
     ['scans', sam, false, { replicated: false, voids: true }],
-    ['scans', sue, false, { replicated: false, voids: false }],
-    ['scans', ada, true, { replicated: false, voids: false }],
+    ['scans', sue, false, { replicated: false, voids: true }],
+    ['scans', ada, true, { replicated: false, voids: true }],
+    ['scans', { name: 'admin', roles: ['_admin'] }, true, { replicated: false, voids: false }],
     ['print_jobs', bridge, true, { replicated: true, voids: false }],
     ['print_jobs', sam, false, { replicated: false, voids: false }],
   ] as const)('%s for %j (replicated %s)', (db, user, replicated, expected) => {
@@ -65,6 +66,17 @@ describe('refusedWrites', () => {
     ];
     const refused = refusedWrites(docs, sam, { replicated: false, voids: true }, stored);
     expect([...refused.keys()]).toEqual([0, 5]);
+  });
+
+  it("takes a supervisor's void of another's scan only with a reason", () => {
+    const docs = [
+      { _id: 'v1', result: 'void', voids: 's1', user: 'sue' },
+      { _id: 'v2', result: 'void', voids: 's1', user: 'sue', voidReason: '  ' },
+      { _id: 'v3', result: 'void', voids: 's1', user: 'sue', voidReason: 'wrong pallet' },
+    ];
+    const refused = refusedWrites(docs, sue, { replicated: false, voids: true }, stored);
+    expect([...refused.keys()]).toEqual([0, 1]);
+    expect(refused.get(0)?.reason).toMatch(/Give a reason/);
   });
 
   it('asks the store only for what the rules need', () => {

@@ -1,8 +1,11 @@
 // Write rules a validate_doc_update cannot hold, because they need a document other than the one
-// written: a replicated revision must build on the stored one, and a scanner's undo must name one
-// of its own scans. Pure: the guard looks the stored documents up and passes them in.
+// written: a replicated revision must build on the stored one, and an undo of another person's
+// scan must carry a reason (which validate_doc_update takes only from supervisors and admins), the
+// rule lib/core/live-scans.ts applies wherever scans are read. Pure: the guard looks the stored
+// documents up and passes them in.
 // https://docs.couchdb.org/en/stable/api/database/bulk-api.html#bulk-documents-transaction-semantics
-import { hasRole, isAdmin } from '@/lib/schema';
+import { hasVoidReason } from '@/lib/core/live-scans';
+import { SERVER_ADMIN_ROLE, hasRole, isAdmin } from '@/lib/schema';
 import type { DatabaseName, UserContext } from '@/lib/schema';
 
 /** What the store holds for an id: its winning revision, and the document when it was asked for. */
@@ -41,8 +44,8 @@ export function writeRulesApply(
   user: UserContext,
   replicated: boolean,
 ): { replicated: boolean; voids: boolean } {
-  if (isAdmin(user)) return { replicated: false, voids: false };
-  return { replicated, voids: db === 'scans' && !hasRole(user, 'supervisor') };
+  if (hasRole(user, SERVER_ADMIN_ROLE)) return { replicated: false, voids: false };
+  return { replicated: replicated && !isAdmin(user), voids: db === 'scans' };
 }
 
 /** Ids whose stored state the rules need, and whether their documents are needed too. */
@@ -93,11 +96,13 @@ export function refusedWrites(
     if (rules.voids && doc.result === 'void' && typeof doc.voids === 'string') {
       const target = byId.get(doc.voids) ?? stored.get(doc.voids)?.doc ?? null;
       const owner = target && typeof target.user === 'string' ? target.user : null;
-      if (owner !== null && owner !== user.name) {
+      if (owner !== null && owner !== user.name && !hasVoidReason(doc)) {
         refused.set(index, {
           id,
           error: 'forbidden',
-          reason: `You can undo only your own scans; ${doc.voids} was scanned by ${owner} (a supervisor can undo it).`,
+          reason: hasRole(user, 'supervisor', 'admin')
+            ? `Give a reason to undo ${owner}'s scan ${doc.voids}.`
+            : `You can undo only your own scans; ${doc.voids} was scanned by ${owner} (a supervisor can undo it, with a reason).`,
         });
       }
     }

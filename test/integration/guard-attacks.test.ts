@@ -311,10 +311,15 @@ describe('guard against costly and forged requests', () => {
       expectJsonError(single, 403);
     });
 
-    it("lets a supervisor void anyone's scan", async () => {
+    it("lets a supervisor void anyone's scan with a reason", async () => {
       const bobs = scanDoc('bob');
       await call(server, 'PUT', `/scans/${encodeURIComponent(bobs._id)}`, otherScanner, bobs);
-      const undo = scanDoc('sue', { result: 'void', voids: bobs._id });
+      const bare = scanDoc('sue', { result: 'void', voids: bobs._id });
+      expectJsonError(
+        await call(server, 'PUT', `/scans/${encodeURIComponent(bare._id)}`, supervisor, bare),
+        403,
+      );
+      const undo = scanDoc('sue', { result: 'void', voids: bobs._id, voidReason: 'wrong pallet' });
       const answer = await call(
         server,
         'PUT',
