@@ -6,9 +6,24 @@ import type { BridgeStatus } from '../bridge';
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Healthy: the server knows the bridge and every replication flow is moving or caught up. */
+/**
+ * Documents the server refused since the bridge started. Each is a job state the server never
+ * learns on its own (the replication moves past it), so a job can stay `queued` there after it
+ * printed: a person has to look, and the count stays until the bridge restarts.
+ */
+export function refusedPushesOf(status: BridgeStatus): number {
+  const flows = Object.values(status.replication?.flows ?? {});
+  const counted = flows.reduce((sum, flow) => sum + flow.writeFailures, 0);
+  // The last refusal is kept even when a flow restarted and its count began again.
+  return Math.max(counted, status.replication?.refused ? 1 : 0);
+}
+
+/**
+ * Healthy: the server knows the bridge, every replication flow is moving or caught up, and the
+ * server has refused nothing the bridge wrote.
+ */
 export const isHealthy = (status: BridgeStatus): boolean =>
-  status.sync.ok && (status.replication?.ok ?? true);
+  status.sync.ok && (status.replication?.ok ?? true) && refusedPushesOf(status) === 0;
 
 function rows(cells: string[][]): string {
   return cells
@@ -28,6 +43,7 @@ function statusPage(status: BridgeStatus): string {
     flow.retryAt && flow.error ? `retry at ${flow.retryAt}` : '',
   ]);
   const refused = status.replication?.refused;
+  const refusedCount = refusedPushesOf(status);
   const printers = Object.entries(status.printers).map(([id, p]) => [
     id,
     p.state,
@@ -41,7 +57,7 @@ function statusPage(status: BridgeStatus): string {
 <meta http-equiv="refresh" content="10"></head><body style="font-family:sans-serif;max-width:60rem;margin:2rem auto">
 <h1>Print bridge · ${escapeHtml(status.site)}</h1><p>Sync server: <strong>${sync}</strong></p>
 <h2>Replication</h2>${status.replication ? table(['flow', 'state', 'last ok', 'error', ''], flows) : '<p>off</p>'}
-${refused ? `<p><strong>PRINT_ERR_SYNC_REFUSED</strong>: ${escapeHtml(`${refused.flow} ${refused.id} at ${refused.at}: ${refused.reason}`)}</p>` : ''}
+${refused ? `<p><strong>PRINT_ERR_SYNC_REFUSED</strong> (${refusedCount} refused since start; the last): ${escapeHtml(`${refused.flow} ${refused.id} at ${refused.at}: ${refused.reason}`)}</p>` : ''}
 <h2>Printers</h2>${printers.length ? table(['printer', 'state', 'checked', 'message'], printers) : `<p>No printers probed yet (configured: ${escapeHtml(status.configuredPrinters.join(', ') || 'none')}).</p>`}
 <h2>Jobs</h2>${jobs.length ? table(['state', 'count'], jobs) : '<p>No jobs.</p>'}
 <p>Running since ${escapeHtml(status.startedAt)}</p></body></html>`;
@@ -53,9 +69,12 @@ export function createStatusApp(status: () => BridgeStatus): express.Express {
   app.use(helmet());
   app.get('/health', (_req, res) => {
     const current = status();
-    res
-      .status(isHealthy(current) ? 200 : 503)
-      .json({ status: isHealthy(current) ? 'ok' : 'degraded', ...current });
+    const healthy = isHealthy(current);
+    res.status(healthy ? 200 : 503).json({
+      status: healthy ? 'ok' : 'degraded',
+      refusedPushes: refusedPushesOf(current),
+      ...current,
+    });
   });
   app.get('/', (_req, res) => {
     res.type('html').send(statusPage(status()));

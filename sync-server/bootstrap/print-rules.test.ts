@@ -149,6 +149,18 @@ describe('print_jobs validate_doc_update', () => {
     else expect(result).toMatch(expected);
   });
 
+  it('a job created with its id in the body is not wedged when the bridge writes it back without', () => {
+    const created = { ...asDoc(queued), id: queued.id };
+    expect(outcome(jobsVdu, created, null, sam)).toBe('ok');
+    expect(outcome(jobsVdu, asDoc(done), { ...created, _rev: '1-a' }, northBridge)).toBe('ok');
+    // The copy, where present, is still the job's own id.
+    expect(outcome(jobsVdu, { ...created, id: 'job-2' }, null, sam)).toMatch(/id must equal _id/);
+    const other = { ...asDoc(done), id: 'job-2' };
+    expect(outcome(jobsVdu, other, { ...created, _rev: '1-a' }, northBridge)).toMatch(
+      /id must equal _id/,
+    );
+  });
+
   it('unknown → queued is not silent: a reprint names the person who asked', () => {
     const reprinted = step(unknown, { type: 'reprint', by: 'someone-else' });
     expect(outcome(jobsVdu, asDoc(reprinted), asDoc(unknown, '1-a'), sue)).toMatch(/your own name/);
@@ -188,6 +200,13 @@ describe('printers validate_doc_update', () => {
   it.each([
     ['an admin adds a printer', ada, printer, null, 'ok'],
     ['the site bridge writes status', northBridge, { ...stored, status }, stored, 'ok'],
+    [
+      'the site bridge writes status without the id copy',
+      northBridge,
+      { ...stored, status },
+      { ...stored, id: 'zebra-1' },
+      'ok',
+    ],
     ['the site bridge changes the host', northBridge, { ...stored, host: 'x' }, stored, /host/],
     ['another site’s bridge writes status', southBridge, { ...stored, status }, stored, /site/],
     ['a bridge adds a printer', northBridge, printer, null, /Only admins add/],

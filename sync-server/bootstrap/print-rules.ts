@@ -31,14 +31,16 @@ const SAME_ES5 = `
     for (k in b) if (Object.prototype.hasOwnProperty.call(b, k) && !Object.prototype.hasOwnProperty.call(a, k)) return false;
     return true;
   }
+  // The primary-key member is only ever a copy of _id (checked before the rules run), present or
+  // not: the bridge writes a job back without it, which is no change of the job.
   function sameExcept(a, b, free) {
     var k;
     for (k in a) {
-      if (!Object.prototype.hasOwnProperty.call(a, k) || k.charAt(0) === '_' || has(free, k)) continue;
+      if (!Object.prototype.hasOwnProperty.call(a, k) || k.charAt(0) === '_' || k === PRIMARY_KEY || has(free, k)) continue;
       if (!same(a[k], b[k])) return k;
     }
     for (k in b) {
-      if (!Object.prototype.hasOwnProperty.call(b, k) || k.charAt(0) === '_' || has(free, k)) continue;
+      if (!Object.prototype.hasOwnProperty.call(b, k) || k.charAt(0) === '_' || k === PRIMARY_KEY || has(free, k)) continue;
       if (!Object.prototype.hasOwnProperty.call(a, k)) return k;
     }
     return null;
