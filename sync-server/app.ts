@@ -25,6 +25,7 @@ import type { ImportLimitsInput } from './import';
 import { createLinkTable, type LinkTable } from './links/link-table';
 import { createVisitRecorder, type VisitRecorder } from './links/visit-recorder';
 import { openVisitsDatabase } from './links/visits-database';
+import { openCouchStore } from './store/couch-store';
 import { openPouchStore } from './store/pouch-store';
 import type { Store } from './store/store';
 
@@ -110,11 +111,17 @@ export function createSyncServer(
 
   return {
     async listen() {
-      store = await openPouchStore({
-        dataDir: config.dataDir,
-        sessionTimeoutS: config.sessionTimeoutS,
-        maxBodyBytes: config.maxBodyBytes,
-      });
+      store = config.couchdb
+        ? await openCouchStore({
+            ...config.couchdb,
+            sessionTimeoutS: config.sessionTimeoutS,
+            maxBodyBytes: config.maxBodyBytes,
+          })
+        : await openPouchStore({
+            dataDir: config.dataDir,
+            sessionTimeoutS: config.sessionTimeoutS,
+            maxBodyBytes: config.maxBodyBytes,
+          });
       // Admin before anything else: a store with no admin treats everyone as admin ("admin party").
       const admin = await ensureFirstAdmin(store, {
         user: config.adminUser,
@@ -131,6 +138,7 @@ export function createSyncServer(
       await api.start();
       guard = createDbGuard({
         upstream: store.upstream,
+        storeKind: store.kind,
         maxBodyBytes: config.maxBodyBytes,
         loginLimit: deps.loginLimit ?? DEFAULT_LOGIN_LIMIT,
         linkCreateLimit: config.linkCreateLimit,

@@ -3,6 +3,26 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, configFromEnv } from './config';
 
 describe('configFromEnv', () => {
+  it('takes an Apache CouchDB store only with its URL, user and password together', () => {
+    expect(
+      configFromEnv({
+        DOCKHAND_COUCHDB_URL: 'http://couch-1:5984',
+        DOCKHAND_COUCHDB_USER: 'dockhand',
+        DOCKHAND_COUCHDB_PASSWORD: 'secret-from-env',
+      }).couchdb,
+    ).toEqual({ url: 'http://couch-1:5984', user: 'dockhand', password: 'secret-from-env' });
+    expect(() => configFromEnv({ DOCKHAND_COUCHDB_URL: 'http://couch-1:5984' })).toThrow(
+      /go together/,
+    );
+    expect(() =>
+      configFromEnv({
+        DOCKHAND_COUCHDB_URL: 'http://dockhand:pw@couch-1:5984',
+        DOCKHAND_COUCHDB_USER: 'dockhand',
+        DOCKHAND_COUCHDB_PASSWORD: 'pw',
+      }),
+    ).toThrow(/DOCKHAND_COUCHDB_URL/);
+  });
+
   it('fills in the defaults', () => {
     expect(configFromEnv({})).toEqual({
       host: '127.0.0.1',
@@ -10,9 +30,17 @@ describe('configFromEnv', () => {
       dataDir: path.resolve('./data'),
       adminUser: 'admin',
       adminPassword: undefined,
+      couchdb: null,
       staticDir: path.resolve('./out'),
       corsOrigins: [],
       maxBodyBytes: 16 * 1024 * 1024,
+      requestLimits: {
+        maxDocsPerRequest: 1_000,
+        maxRowsPerRead: 10_000,
+        maxJsonDepth: 32,
+        maxLocalDocBytes: 64 * 1024,
+        maxLocalDocsPerUser: 32,
+      },
       sessionTimeoutS: 43_200,
       logLevel: 'info',
       trustProxy: false,

@@ -26,6 +26,14 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1-64 letters, digits or _ . @ -')
     .default('admin'),
   DOCKHAND_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  // An Apache CouchDB 3 as the store instead of the embedded one: its base URL (no credentials
+  // in it) and a server admin's name and password.
+  DOCKHAND_COUCHDB_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s@]+$/, 'must be an http(s) URL without credentials')
+    .optional(),
+  DOCKHAND_COUCHDB_USER: z.string().min(1).optional(),
+  DOCKHAND_COUCHDB_PASSWORD: z.string().min(1).optional(),
   DOCKHAND_STATIC_DIR: z.string().min(1).default('./out'),
   DOCKHAND_CORS_ORIGINS: z
     .string()
@@ -83,6 +91,8 @@ export interface SyncServerConfig {
   dataDir: string;
   adminUser: string;
   adminPassword: string | undefined;
+  /** null: the embedded store under dataDir. */
+  couchdb: { url: string; user: string; password: string } | null;
   staticDir: string;
   corsOrigins: string[];
   maxBodyBytes: number;
@@ -120,12 +130,25 @@ export function configFromEnv(env: Record<string, string | undefined>): SyncServ
     );
   }
   const e = result.data;
+  const couchVars = [e.DOCKHAND_COUCHDB_URL, e.DOCKHAND_COUCHDB_USER, e.DOCKHAND_COUCHDB_PASSWORD];
+  if (couchVars.some(Boolean) && !couchVars.every(Boolean)) {
+    throw new ConfigError([
+      'DOCKHAND_COUCHDB_URL, DOCKHAND_COUCHDB_USER and DOCKHAND_COUCHDB_PASSWORD go together: set all three (Apache CouchDB) or none (the embedded store).',
+    ]);
+  }
   return {
     host: e.DOCKHAND_HOST,
     port: e.DOCKHAND_PORT,
     dataDir: path.resolve(e.DOCKHAND_DATA_DIR),
     adminUser: e.DOCKHAND_ADMIN_USER,
     adminPassword: e.DOCKHAND_ADMIN_PASSWORD,
+    couchdb: e.DOCKHAND_COUCHDB_URL
+      ? {
+          url: e.DOCKHAND_COUCHDB_URL,
+          user: e.DOCKHAND_COUCHDB_USER!,
+          password: e.DOCKHAND_COUCHDB_PASSWORD!,
+        }
+      : null,
     staticDir: path.resolve(e.DOCKHAND_STATIC_DIR),
     corsOrigins: e.DOCKHAND_CORS_ORIGINS,
     maxBodyBytes: e.DOCKHAND_MAX_BODY_BYTES,

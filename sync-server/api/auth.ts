@@ -24,13 +24,13 @@ export function requireManifestRole(
   return (req: Request, res: Response, next: NextFunction) => {
     const up = upstream();
     if (!up) return sendApiError(res, 'API_ERR_STORE');
-    sessionOf(up, req.headers).then(
+    // The client's address for CouchDB's per-IP lockout (see guard/db-guard.ts).
+    sessionOf(up, { ...req.headers, 'x-forwarded-for': req.ip ?? '' }).then(
       (session) => {
         if (!session.ok) {
-          return sendApiError(
-            res,
-            session.status === 401 ? 'API_ERR_UNAUTHORIZED' : 'API_ERR_STORE',
-          );
+          // 401 wrong password; 400 a cookie CouchDB cannot read; 403 CouchDB's lockout.
+          const signedOut = [400, 401, 403].includes(session.status);
+          return sendApiError(res, signedOut ? 'API_ERR_UNAUTHORIZED' : 'API_ERR_STORE');
         }
         const { user } = session;
         if (!user.name) return sendApiError(res, 'API_ERR_UNAUTHORIZED');

@@ -25,6 +25,7 @@ import { createLocalQuota } from './local-quota';
 import { SITE_DATABASES, sitesHeldTo, withoutOtherSites } from './site-reads';
 import { idsToLookUp, refusedWrites, storedFromAllDocs, writeRulesApply } from './write-rules';
 import { loginFromOtherSite } from './login-origin';
+import { sessionRefusal } from './session-refusal';
 import { createLoginLimiter } from './login-limit';
 import type { LoginLimitOptions } from './login-limit';
 import {
@@ -43,6 +44,8 @@ export interface DbGuardOptions {
   linkCreateLimit?: LinkCreateLimitOptions;
   /** What one request may cost the store (default: DEFAULT_REQUEST_LIMITS). */
   requestLimits?: RequestLimits;
+  /** Which store is behind `upstream` (default: the embedded one). */
+  storeKind?: 'embedded' | 'couchdb';
   /** Origins besides this server's own that may log in (DOCKHAND_CORS_ORIGINS). */
   corsOrigins?: readonly string[];
   log: Logger;
@@ -86,6 +89,14 @@ export function createDbGuard(opts: DbGuardOptions): Router {
     },
     limits.maxLocalDocsPerUser,
   );
+
+  // Apache CouchDB locks an account per name and client IP, taking the IP from the last
+  // X-Forwarded-For entry of a request from a private address: without ours, every client behind
+  // this server would share one IP, and one person's wrong passwords would lock the name for all.
+  router.use((req, _res, next) => {
+    req.headers['x-forwarded-for'] = req.ip ?? req.socket.remoteAddress ?? '';
+    next();
+  });
 
   // A declared size over the cap is refused before anything is read; chunked bodies are counted
   // while streaming (forwardToStore).
@@ -152,10 +163,10 @@ export function createDbGuard(opts: DbGuardOptions): Router {
       if (basic && (await limiter.refuseIfLocked(req, res))) return;
       const session = await sessionOf(opts.upstream, req.headers);
       if (!session.ok) {
-        // 401 from the store = wrong basic-auth password; anything else is the store's trouble.
-        if (session.status === 401) {
-          if (basic) await limiter.recordFailure(req);
-          return sendSyncError(res, 'SYNC_ERR_BAD_CREDENTIALS');
+        const refused = sessionRefusal(session.status, basic);
+        if (refused) {
+          if (basic && session.status === 401) await limiter.recordFailure(req);
+          return sendSyncError(res, refused.code, refused.reason);
         }
         log.error({ status: session.status }, 'store refused the session lookup');
         return sendSyncError(res, 'SYNC_ERR_STORE_UNAVAILABLE');
@@ -244,11 +255,20 @@ export function createDbGuard(opts: DbGuardOptions): Router {
     if (sites && readsDocs) return forwardSiteRead(req, res, path, sites, body);
     forwardToStore(req, res, {
       upstream: opts.upstream,
-      path,
+      path: storePath(path),
       maxBodyBytes: opts.maxBodyBytes,
       log,
       ...(body ? { body } : {}),
     });
+  }
+
+  /**
+   * The store's path for a request. `/_config` is CouchDB 1's and the embedded store's; CouchDB 3
+   * keeps each node's configuration at `/_node/_local/_config`, so the same /db API reaches both.
+   */
+  function storePath(path: string): string {
+    if (opts.storeKind !== 'couchdb') return path;
+    return /^\/_config(\/|\?|$)/.test(path) ? `/_node/_local${path}` : path;
   }
 
   /**

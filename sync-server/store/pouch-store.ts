@@ -134,6 +134,7 @@ export async function openPouchStore(opts: PouchStoreOptions): Promise<Store> {
   };
 
   return {
+    kind: 'embedded',
     upstream: { socketPath },
     serverAdmins: () => Object.keys(app.couchConfig.getSection('admins')),
     async addServerAdmin(name, password) {

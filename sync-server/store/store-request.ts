@@ -1,8 +1,9 @@
 // One buffered request to the store, for answers the guard must read or change before the client
 // sees them (lookups for write rules, bulk answers merged with the guard's own refusals).
-import http from 'node:http';
+import type http from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { StoreUpstream } from './store';
+import { requestToStore } from './upstream-request';
 
 export interface StoreAnswer {
   status: number;
@@ -20,21 +21,18 @@ export function storeRequest(
     const headers = { ...req.headers };
     delete headers['accept-encoding']; // the guard reads these answers
     if (req.body) headers['content-length'] = String(req.body.length);
-    const up = http.request(
-      { socketPath: upstream.socketPath, method: req.method, path: req.path, headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 502,
-            headers: res.headers,
-            body: Buffer.concat(chunks),
-          }),
-        );
-      },
-    );
+    const up = requestToStore(upstream, { method: req.method, path: req.path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 502,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+        }),
+      );
+    });
     up.setTimeout(TIMEOUT_MS, () => up.destroy(new Error(`store did not answer ${req.path}`)));
     up.on('error', reject);
     up.end(req.body);

@@ -1,10 +1,12 @@
 // The document store as the rest of the server sees it: an HTTP CouchDB API plus a few admin hooks.
 import type { PouchDatabase } from 'pouchdb';
 
-/** Where the guard sends CouchDB requests (a private Unix socket for the embedded store). */
-export interface StoreUpstream {
-  socketPath: string;
-}
+/**
+ * Where the guard sends CouchDB requests: the embedded store's private Unix socket, or the base
+ * URL of an Apache CouchDB (no credentials in it: requests carry the user's own).
+ */
+export type StoreUpstream =
+  { socketPath: string } | { url: URL; agent?: import('node:http').Agent };
 
 /** One step of a LevelDB iterator: no key and no value once the range is exhausted. */
 export type LevelNext = (err: Error | null | undefined, key?: string, value?: string) => void;
@@ -29,6 +31,8 @@ export interface LocalLevel {
 }
 
 export interface Store {
+  /** `embedded`: PouchDB on this machine's disk; `couchdb`: an Apache CouchDB 3 (single or cluster). */
+  readonly kind: 'embedded' | 'couchdb';
   readonly upstream: StoreUpstream;
   /** Names of the CouchDB server admins (`[admins]` section). */
   serverAdmins(): string[];

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { UserContext } from '@/lib/schema';
 import { sendSyncError } from '../errors';
 import type { StoreUpstream } from './store';
+import { requestToStore } from './upstream-request';
 
 /** Request headers the store may see; everything else (hop-by-hop, forwarding, origin) stays here. */
 const FORWARDED_REQUEST_HEADERS = [
@@ -18,6 +19,7 @@ const FORWARDED_REQUEST_HEADERS = [
   'cookie',
   'if-match',
   'if-none-match',
+  'x-forwarded-for', // set by the guard, never the client's (CouchDB's lockout is per client IP)
 ];
 /** Response headers we pass back; `location` is dropped because the store cannot know our URL. */
 const DROPPED_RESPONSE_HEADERS = new Set([
@@ -50,13 +52,13 @@ export function sessionOf(
   headers: IncomingHttpHeaders,
 ): Promise<SessionResult> {
   return new Promise((resolve, reject) => {
-    const req = http.request(
+    const req = requestToStore(
+      upstream,
       {
-        socketPath: upstream.socketPath,
         method: 'GET',
         path: '/_session',
         headers: {
-          ...pickHeaders(headers, ['authorization', 'cookie']),
+          ...pickHeaders(headers, ['authorization', 'cookie', 'x-forwarded-for']),
           accept: 'application/json',
         },
         timeout: 10_000,
@@ -137,8 +139,7 @@ export function forwardToStore(req: Request, res: Response, opts: ForwardOptions
   const headers = pickHeaders(req.headers, FORWARDED_REQUEST_HEADERS);
   if (opts.body) headers['content-length'] = String(opts.body.length);
 
-  const upstreamReq = http.request({
-    socketPath: opts.upstream.socketPath,
+  const upstreamReq = requestToStore(opts.upstream, {
     method: req.method,
     path: opts.path,
     headers,

@@ -8,6 +8,8 @@ import { createSyncServer } from '@/sync-server/app';
 import { configFromEnv } from '@/sync-server/config';
 import type { SyncServerConfig } from '@/sync-server/config';
 import type { LoginLimitOptions } from '@/sync-server/guard/login-limit';
+import { startCouchDb } from './couchdb';
+import type { CouchDb } from './couchdb';
 
 export const TEST_ADMIN_USER = 'admin';
 export const TEST_ADMIN_PASSWORD = 'test-admin-password-123';
@@ -41,6 +43,16 @@ export interface TestSyncServer {
   close(): Promise<void>;
 }
 
+/**
+ * The store the suites run against: `DOCKHAND_TEST_STORE=couchdb` gives each test server its own
+ * Apache CouchDB node (test/helpers/couchdb.ts); otherwise the embedded store.
+ */
+export const TEST_STORE: 'embedded' | 'couchdb' =
+  process.env.DOCKHAND_TEST_STORE === 'couchdb' ? 'couchdb' : 'embedded';
+
+/** CouchDB nodes kept for a data dir whose server closed with keepDataDir (restart tests). */
+const keptCouchNodes = new Map<string, CouchDb>();
+
 export function basicAuth(name: string, password: string): string {
   return `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 }
@@ -51,6 +63,11 @@ export async function startTestSyncServer(
   const ownsDir = !opts.dataDir && !opts.keepDataDir;
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dockhand-sync-'));
   const password = opts.adminPassword === undefined ? TEST_ADMIN_PASSWORD : opts.adminPassword;
+  let couch: CouchDb | undefined;
+  if (TEST_STORE === 'couchdb') {
+    couch = keptCouchNodes.get(dataDir) ?? (await startCouchDb({ adminUser: 'dockhand-service' }));
+    keptCouchNodes.delete(dataDir);
+  }
   const config: SyncServerConfig = {
     ...configFromEnv({}),
     host: '127.0.0.1',
@@ -61,6 +78,9 @@ export async function startTestSyncServer(
     staticDir: opts.staticDir ?? path.resolve('out'),
     corsOrigins: opts.corsOrigins ?? [],
     maxBodyBytes: opts.maxBodyBytes ?? 16 * 1024 * 1024,
+    couchdb: couch
+      ? { url: couch.url, user: couch.adminUser, password: couch.adminPassword }
+      : null,
     ...opts.config,
   };
   const log = pino({ level: opts.logLevel ?? process.env.DOCKHAND_TEST_LOG_LEVEL ?? 'silent' });
@@ -73,6 +93,7 @@ export async function startTestSyncServer(
     ({ url } = await server.listen());
   } catch (err) {
     await server.close();
+    await couch?.stop();
     if (ownsDir) fs.rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
@@ -97,6 +118,8 @@ export async function startTestSyncServer(
     },
     async close() {
       await server.close();
+      if (couch && !ownsDir) keptCouchNodes.set(dataDir, couch);
+      else await couch?.stop();
       if (ownsDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -34,6 +34,12 @@ function get(socketPath: string, urlPath: string): Promise<{ status: number; bod
   });
 }
 
+/** The embedded store's private socket. */
+function socketOf(store: Store): string {
+  if (!('socketPath' in store.upstream)) throw new Error('not an embedded store');
+  return store.upstream.socketPath;
+}
+
 /**
  * Runs `use` on a fresh embedded store and answers the unhandled rejections seen meanwhile (and
  * for 100 ms after, for errors that surface late).
@@ -66,7 +72,7 @@ describe('pouchdb-changeslike-wrapper patch', () => {
         await db.put({ _id: '_design/f', filters: { all: 'function (doc) { return true; }' } });
         // As at shutdown: the database closes while the server still takes a request.
         await db.close();
-        const socketPath = store.upstream.socketPath;
+        const socketPath = socketOf(store);
         const res = await get(socketPath, `/jobs/_changes?feed=${feed}&filter=f/all&since=now`);
         expect(res.status).toBeGreaterThanOrEqual(400);
       });
@@ -216,7 +222,7 @@ function post(store: Store, urlPath: string, body: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
-        socketPath: store.upstream.socketPath,
+        socketPath: socketOf(store),
         path: urlPath,
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scan } from '@/lib/schema';
-import { basicAuth, scanDoc, startTestSyncServer } from '../helpers/sync-server';
+import { TEST_STORE, basicAuth, scanDoc, startTestSyncServer } from '../helpers/sync-server';
 import type { TestSyncServer } from '../helpers/sync-server';
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
@@ -161,9 +161,15 @@ describe('sync server restart', () => {
         }),
       });
       expect(put.status).toBe(201);
-      // Only a hash is on disk.
-      const onDisk = fs.readFileSync(`${dataDir}/store-config.json`, 'utf8');
-      expect(onDisk).not.toContain(password);
+      // Only a hash is kept.
+      const admins = await fetch(`${first.dbUrl}/_config/admins`, {
+        headers: { authorization: admin },
+      });
+      expect(JSON.stringify(await admins.json())).not.toContain(password);
+      if (TEST_STORE === 'embedded') {
+        const onDisk = fs.readFileSync(`${dataDir}/store-config.json`, 'utf8');
+        expect(onDisk).not.toContain(password);
+      }
       await first.close();
 
       // Same dir, a different password in the env: the existing admin is kept unchanged.
