@@ -53,6 +53,22 @@ export const TEST_STORE: 'embedded' | 'couchdb' =
 /** CouchDB nodes kept for a data dir whose server closed with keepDataDir (restart tests). */
 const keptCouchNodes = new Map<string, CouchDb>();
 
+/**
+ * For tests that build their own server: the `couchdb` configuration of the store under test (a
+ * fresh CouchDB node when TEST_STORE is couchdb, null for the embedded store) and how to stop it.
+ */
+export async function testStoreConfig(): Promise<{
+  couchdb: SyncServerConfig['couchdb'];
+  stop(): Promise<void>;
+}> {
+  if (TEST_STORE !== 'couchdb') return { couchdb: null, stop: async () => undefined };
+  const couch = await startCouchDb({ adminUser: 'dockhand-service' });
+  return {
+    couchdb: { url: couch.url, user: couch.adminUser, password: couch.adminPassword },
+    stop: () => couch.stop(),
+  };
+}
+
 export function basicAuth(name: string, password: string): string {
   return `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 }

@@ -21,7 +21,7 @@ import {
   sofficeToXlsx,
   writeZipBomb,
 } from '../fixtures/xlsx/make-fixtures';
-import { basicAuth, scanDoc } from '../helpers/sync-server';
+import { TEST_STORE, basicAuth, scanDoc, testStoreConfig } from '../helpers/sync-server';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const ADMIN = basicAuth('admin', 'test-admin-password-123');
@@ -34,6 +34,7 @@ let dataDir: string;
 let server: SyncServer;
 let url: string;
 let paths: ReturnType<typeof fixturePaths>;
+let storeUnderTest: Awaited<ReturnType<typeof testStoreConfig>> | undefined;
 
 async function createUser(name: string, password: string, roles: string[]) {
   const id = `org.couchdb.user:${name}`;
@@ -122,10 +123,12 @@ beforeAll(async () => {
     makeExceljsManifest(paths.exceljs),
     sofficeToXlsx([paths.fods], dir, join(dir, 'lo-profile')),
   ]);
+  storeUnderTest = await testStoreConfig();
   server = createSyncServer(
     {
       // The upload cap comes from the environment, as an operator sets it.
       ...configFromEnv({ DOCKHAND_IMPORT_MAX_FILE_BYTES: String(MAX_FILE) }),
+      couchdb: storeUnderTest.couchdb,
       host: '127.0.0.1',
       port: 0,
       dataDir,
@@ -143,6 +146,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  await storeUnderTest?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -238,9 +242,12 @@ describe.each([
     expect(status.report?.imported).toBe(4);
     const manifest = (await docs('manifests')).find((m) => m._id === good.body.manifestId);
     expect(manifest).toMatchObject({ status: 'open', rowCount: 4, createdBy: 'sue' });
-    // Its exports will read only the scans stored after it was created (see scans-marks.ts).
-    const marks = JSON.parse(fs.readFileSync(join(dataDir, 'api', 'scans-marks.json'), 'utf8'));
-    expect(marks[good.body.manifestId!]).toMatchObject({ seq: expect.any(Number) });
+    // Its exports will read only the scans stored after it was created (see scans-marks.ts): the
+    // embedded store's numbered sequences allow it; CouchDB's are opaque.
+    if (TEST_STORE === 'embedded') {
+      const marks = JSON.parse(fs.readFileSync(join(dataDir, 'api', 'scans-marks.json'), 'utf8'));
+      expect(marks[good.body.manifestId!]).toMatchObject({ seq: expect.any(Number) });
+    }
     const waybills = (await docs('waybills')).filter((w) => w.manifestId === good.body.manifestId);
     expect(waybills.map((w) => w.number).sort()).toEqual([...EXPECTED_NUMBERS].sort());
     expect(waybills.find((w) => w.number === 'JD0001')?.extra).toMatchObject({ Note: ZPL_TEXT });
