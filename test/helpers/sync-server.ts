@@ -80,7 +80,7 @@ export async function startTestSyncServer(
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dockhand-sync-'));
   const password = opts.adminPassword === undefined ? TEST_ADMIN_PASSWORD : opts.adminPassword;
   let couch: CouchDb | undefined;
-  if (TEST_STORE === 'couchdb') {
+  if (TEST_STORE === 'couchdb' && opts.config?.couchdb === undefined) {
     couch = keptCouchNodes.get(dataDir) ?? (await startCouchDb({ adminUser: 'dockhand-service' }));
     keptCouchNodes.delete(dataDir);
   }
