@@ -33,6 +33,7 @@ import {
 import { markedSeq } from '../exports/scans-marks';
 import type { ScansMark } from '../exports/scans-marks';
 import { localLevelOf } from '../store/pouch-store';
+import { SCANS_BY_MANIFEST_VIEW, SCANS_BY_MANIFEST_VOID_KEY } from '../bootstrap/export-views';
 import { createXlsxSheetWriter } from './xlsx-stream';
 
 /** Keys listed per `_all_docs` call without bodies (one LevelDB iterator, no per-doc reads). */
@@ -113,6 +114,46 @@ export async function* docsIn(
     while (ahead.length > 0) yield await ahead.shift()!;
   } finally {
     ahead.length = 0;
+  }
+}
+
+/**
+ * The scans an export of `manifestId` needs: through the scans database's by-manifest view
+ * (bootstrap/export-views.ts) where the store has it, which reads only this manifest's scans and
+ * the voids; else every scan (the view is missing, e.g. a store not yet bootstrapped).
+ * https://docs.couchdb.org/en/stable/api/ddoc/views.html
+ */
+async function* manifestScanDocs(db: PouchDatabase, manifestId: string): AsyncGenerator<Doc[]> {
+  const viaView = scansByManifestView(db, manifestId);
+  let first: IteratorResult<Doc[]>;
+  try {
+    first = await viaView.next();
+  } catch (err) {
+    if ((err as { status?: number }).status !== 404) throw err;
+    yield* docsIn(db);
+    return;
+  }
+  if (!first.done) yield first.value;
+  yield* viaView;
+}
+
+async function* scansByManifestView(db: PouchDatabase, manifestId: string): AsyncGenerator<Doc[]> {
+  for (const key of [manifestId, SCANS_BY_MANIFEST_VOID_KEY]) {
+    let startDocId: string | undefined;
+    for (;;) {
+      const page = (await db.query(SCANS_BY_MANIFEST_VIEW, {
+        key,
+        include_docs: true,
+        limit: DOC_PAGE,
+        reduce: false,
+        ...(startDocId !== undefined ? { startkey: key, startkey_docid: startDocId, skip: 1 } : {}),
+      })) as AllDocsPage;
+      const docs: Doc[] = [];
+      for (const row of page.rows) if (row.doc) docs.push(row.doc);
+      if (docs.length > 0) yield docs;
+      if (page.rows.length < DOC_PAGE) break;
+      startDocId = page.rows[page.rows.length - 1]!.id;
+    }
   }
 }
 
@@ -241,7 +282,7 @@ export async function* exportRowsViaPouch(
   const firstWaybills = waybillPages?.next();
   firstWaybills?.catch(() => undefined); // awaited below
   const mine: ExportScan[] = [];
-  for await (const docs of docsIn(source.scans)) {
+  for await (const docs of manifestScanDocs(source.scans, manifestId)) {
     for (const doc of docs) {
       if (!isManifestScan(doc, manifestId)) continue;
       const scan = scanOf(doc);

@@ -3,6 +3,7 @@ import { DATABASES, DATABASE_RULES } from '@/lib/schema';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store';
 import { DESIGN_DOC_ID, designDocFor } from './design-docs';
+import { EXPORT_VIEWS_DOC_ID, SCANS_EXPORT_VIEWS_DOC } from './export-views';
 
 /**
  * _security: members may read, `admin`-role users are database admins.
@@ -40,6 +41,16 @@ export async function bootstrapDatabases(store: Store, log: Logger): Promise<voi
     if (changed) {
       await db.put({ ...wanted, ...(current ? { _rev: current._rev } : {}) });
       log.info({ db: name }, 'installed design document');
+    }
+  }
+  // Exports on Apache CouchDB read a manifest's scans through a view; the embedded store reads
+  // LevelDB instead, and its devices need no second design document in what they pull.
+  if (store.kind === 'couchdb') {
+    const scans = await store.database('scans');
+    const current = await existingDoc(scans, EXPORT_VIEWS_DOC_ID);
+    if (JSON.stringify(current?.views ?? null) !== JSON.stringify(SCANS_EXPORT_VIEWS_DOC.views)) {
+      await scans.put({ ...SCANS_EXPORT_VIEWS_DOC, ...(current ? { _rev: current._rev } : {}) });
+      log.info({ db: 'scans' }, 'installed the export views');
     }
   }
   // _users: `admin`-role users administer accounts; reads are limited by the guard (own doc only).

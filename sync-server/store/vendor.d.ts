@@ -32,6 +32,11 @@ declare module 'pouchdb' {
     bulkDocs(
       docs: Array<Record<string, unknown>>,
     ): Promise<Array<{ ok?: boolean; id?: string; error?: string; reason?: string }>>;
+    /** A view of a design document, `ddoc/view` (https://pouchdb.com/api.html#query_database). */
+    query(
+      view: string,
+      opts?: Record<string, unknown>,
+    ): Promise<{ rows: Array<{ id: string; key: unknown; doc?: Record<string, unknown> }> }>;
   }
   interface PouchChange {
     id: string;

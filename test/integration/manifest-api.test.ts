@@ -509,6 +509,20 @@ describe('exports', () => {
     expect(csv.split('\r\n')[1]).toMatch(/^ZZ999,'=ZZ999,/);
   });
 
+  it.runIf(TEST_STORE === 'couchdb')(
+    "reads a manifest's scans on CouchDB through the by-manifest view",
+    async () => {
+      const view = await fetch(
+        `${url}/db/scans/_design/exports/_view/scans_by_manifest?key=${encodeURIComponent(JSON.stringify(manifestId))}&limit=100`,
+        { headers: { authorization: ADMIN } },
+      );
+      expect(view.status).toBe(200);
+      const rows = ((await view.json()) as { rows: Array<{ key: string }> }).rows;
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.key === manifestId)).toBe(true);
+    },
+  );
+
   it('an unknown manifest or kind is a clear error', async () => {
     const res = await fetch(`${url}/api/manifests/nope/export?kind=missing`, {
       headers: { authorization: SUE },
