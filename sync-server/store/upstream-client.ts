@@ -1,5 +1,5 @@
 // Talks HTTP to the store's CouchDB API: the session lookup and the streaming, byte-counted proxy.
-import http from 'node:http';
+import type http from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform } from 'node:stream';
 import type { Request, Response } from 'express';
@@ -100,6 +100,22 @@ export function sessionOf(
   });
 }
 
+/**
+ * Live `_changes` feeds, whose answer is a trickle of heartbeat newlines and single changes.
+ * https://docs.couchdb.org/en/stable/api/database/changes.html#changes-feeds
+ */
+const LIVE_FEEDS = new Set(['longpoll', 'continuous', 'eventsource']);
+
+/** Whether `path` (below the mount, query included) asks for a live `_changes` feed. */
+export function isLiveChangesFeed(path: string): boolean {
+  const q = path.indexOf('?');
+  if (q === -1) return false;
+  const route = path.slice(0, q).replace(/\/+$/, '');
+  if (!route.endsWith('/_changes')) return false;
+  const feed = new URLSearchParams(path.slice(q + 1)).get('feed');
+  return feed !== null && LIVE_FEEDS.has(feed);
+}
+
 /** Counts body bytes as they stream through and fails once the cap is passed. */
 function byteCounter(maxBytes: number, onTooLarge: () => void): Transform {
   let seen = 0;
@@ -138,6 +154,9 @@ export interface ForwardOptions {
 export function forwardToStore(req: Request, res: Response, opts: ForwardOptions): void {
   const headers = pickHeaders(req.headers, FORWARDED_REQUEST_HEADERS);
   if (opts.body) headers['content-length'] = String(opts.body.length);
+  // The embedded store gzips when asked, and gzip holds heartbeat newlines back until a block
+  // fills: an idle client then hears nothing and cuts a healthy feed. A feed is never compressed.
+  if (isLiveChangesFeed(opts.path)) delete headers['accept-encoding'];
 
   const upstreamReq = requestToStore(opts.upstream, {
     method: req.method,
@@ -162,7 +181,8 @@ export function forwardToStore(req: Request, res: Response, opts: ForwardOptions
     res.writeHead(upRes.statusCode ?? 502, outHeaders);
     upRes.pipe(res);
     upRes.on('error', (err) => {
-      opts.log.warn({ err }, 'store response stream failed');
+      // Once the client has gone, the store's answer is cut on purpose (below): nothing failed.
+      if (!finished) opts.log.warn({ err, path: opts.path }, 'store response stream failed');
       res.destroy();
     });
   });

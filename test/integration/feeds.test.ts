@@ -1,5 +1,5 @@
 // Live `_changes` feeds through the guard: a client that goes away leaves nothing running in the
-// store.
+// store, and a feed is never compressed.
 // https://docs.couchdb.org/en/stable/api/database/changes.html
 import http from 'node:http';
 import PouchDB from 'pouchdb';
@@ -116,6 +116,28 @@ describe('dropped feeds', () => {
       await expect.poll(() => kept.received.map((c) => c.text).join('')).toContain(id);
       kept.drop();
       await expect.poll(liveFeedsInStore).toBe(baseline);
+    },
+  );
+});
+
+describe('compression', () => {
+  it.each(['continuous', 'longpoll'] as const)(
+    'a %s feed asked for gzip comes uncompressed, its heartbeats within a second',
+    async (feed) => {
+      const f = openFeed(feed, { heartbeatMs: 200, headers: { 'accept-encoding': 'gzip' } });
+      try {
+        const res = await f.response;
+        expect(res.headers['content-encoding']).toBeUndefined();
+        await expect
+          .poll(() =>
+            f.received
+              .filter((c) => c.atMs < 1_000 && /^\n+$/.test(c.text))
+              .reduce((heartbeats, c) => heartbeats + c.text.length, 0),
+          )
+          .toBeGreaterThanOrEqual(2);
+      } finally {
+        f.drop();
+      }
     },
   );
 });
