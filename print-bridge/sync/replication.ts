@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import type { PrinterStatus } from '@/lib/schema/printer';
 import { PRINT_ERRORS, type PrintErrorCode } from '../errors';
-import { IdleTimeoutError, timedFetch } from './timed-fetch';
+import { IDLE_TIMEOUT_ERROR, timedFetch } from './timed-fetch';
 
 export const FLOWS = [
   'print_jobs:pull',
@@ -92,15 +92,35 @@ interface ErrorLike {
   code?: string;
 }
 
+/** What the bridge's own LevelDB throws (level-errors), e.g. OpenError for a missing directory. */
+const LOCAL_STORE_ERRORS = new Set([
+  'LevelUPError',
+  'OpenError',
+  'InitializationError',
+  'ReadError',
+  'WriteError',
+  'EncodingError',
+]);
+
+/**
+ * Whether the error is our idle cut. PouchDB hands a replication's error on as a copy of its own
+ * properties (pouchdb-errors createError): the class is lost, the name is kept.
+ */
+function isIdleTimeout(error: unknown): boolean {
+  const e = (error ?? {}) as ErrorLike;
+  const cause = (e.cause ?? {}) as ErrorLike;
+  return e.name === IDLE_TIMEOUT_ERROR || cause.name === IDLE_TIMEOUT_ERROR;
+}
+
 /** What a replication error means for a person, as one of the bridge's codes. */
 export function syncErrorCode(error: unknown): PrintErrorCode {
   const e = (error ?? {}) as ErrorLike;
-  if (error instanceof IdleTimeoutError || e.cause instanceof IdleTimeoutError)
-    return 'PRINT_ERR_SYNC_TIMEOUT';
+  if (isIdleTimeout(error)) return 'PRINT_ERR_SYNC_TIMEOUT';
   if (e.name === 'AbortError' || e.name === 'TimeoutError') return 'PRINT_ERR_SYNC_TIMEOUT';
   if (e.status === 401) return 'PRINT_ERR_SYNC_AUTH';
   if (e.status === 403) return 'PRINT_ERR_SYNC_REFUSED';
   if (typeof e.status === 'number' && e.status >= 400) return 'PRINT_ERR_SYNC_SERVER';
+  if (e.name && LOCAL_STORE_ERRORS.has(e.name)) return 'PRINT_ERR_SYNC_STORE';
   if (e.name === 'TypeError' || e.name === 'FetchError' || e.code)
     return 'PRINT_ERR_SYNC_UNREACHABLE';
   return 'PRINT_ERR_SYNC_UNREACHABLE';

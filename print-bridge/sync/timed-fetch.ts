@@ -8,10 +8,13 @@ export interface TimedFetchOptions {
   fetchImpl?: typeof fetch;
 }
 
+/** The error's name, which survives where its class does not (PouchDB copies errors it passes on). */
+export const IDLE_TIMEOUT_ERROR = 'IdleTimeoutError';
+
 export class IdleTimeoutError extends Error {
   constructor(readonly idleMs: number) {
     super(`no answer from the sync server for ${idleMs} ms`);
-    this.name = 'IdleTimeoutError';
+    this.name = IDLE_TIMEOUT_ERROR;
   }
 }
 

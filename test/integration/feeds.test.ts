@@ -1,9 +1,16 @@
 // Live `_changes` feeds through the guard: a client that goes away leaves nothing running in the
-// store, and a feed is never compressed.
+// store, a feed is never compressed, and an idle print bridge stays healthy on heartbeats alone.
 // https://docs.couchdb.org/en/stable/api/database/changes.html
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 import PouchDB from 'pouchdb';
+import type { PouchDatabase } from 'pouchdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReplication, type Replication } from '@/print-bridge/sync/replication';
 import {
   basicAuth,
   scanDoc,
@@ -12,6 +19,7 @@ import {
 } from '../helpers/sync-server';
 
 const SCANNER = { name: 'sam', password: 'sam-password-123' };
+const BRIDGE = { name: 'bridge-north', password: 'bridge-north-pw-1' };
 const scanner = basicAuth(SCANNER.name, SCANNER.password);
 
 /** A database of the store as PouchDB holds it: an event emitter with a name. */
@@ -27,6 +35,7 @@ const pouchEvents = PouchDB as unknown as {
 
 let server: TestSyncServer;
 let storeScans: StoreDb;
+let dataRoot: string;
 
 /**
  * Live feeds running on the store's `scans` database. PouchDB's changes() puts one 'destroyed'
@@ -80,6 +89,7 @@ async function putScan(): Promise<string> {
 }
 
 beforeAll(async () => {
+  dataRoot = mkdtempSync(join(tmpdir(), 'dockhand-feeds-'));
   const opened: StoreDb[] = [];
   const onRef = (db: StoreDb) => opened.push(db);
   pouchEvents.on('ref', onRef);
@@ -92,9 +102,13 @@ beforeAll(async () => {
   if (!scans) throw new Error(`the store opened no scans database (${opened.map((d) => d.name)})`);
   storeScans = scans;
   await server.createUser(SCANNER.name, SCANNER.password, ['scanner']);
+  await server.createUser(BRIDGE.name, BRIDGE.password, ['bridge', 'site:north']);
 });
 
-afterAll(() => server?.close());
+afterAll(async () => {
+  await server?.close();
+  rmSync(dataRoot, { recursive: true, force: true });
+});
 
 describe('dropped feeds', () => {
   const DROPPED = 25;
@@ -140,4 +154,122 @@ describe('compression', () => {
       }
     },
   );
+});
+
+/** A TCP relay to the server whose open connections can go silent, as a dead WAN link does. */
+async function startRelay(targetPort: number): Promise<{
+  url: string;
+  silenceOpenLinks(): void;
+  close(): Promise<void>;
+}> {
+  const links = new Set<{ client: Socket; upstream: Socket }>();
+  const relay: Server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    const link = { client, upstream };
+    links.add(link);
+    for (const s of [client, upstream]) {
+      s.on('error', () => s.destroy());
+      s.on('close', () => {
+        links.delete(link);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = relay.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    silenceOpenLinks() {
+      for (const { client, upstream } of links) {
+        upstream.unpipe(client);
+        upstream.pause();
+      }
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const { client, upstream } of links) {
+          client.destroy();
+          upstream.destroy();
+        }
+        relay.close(() => resolve());
+      }),
+  };
+}
+
+describe('an idle print bridge', () => {
+  const IDLE_MS = 1_500; // the bridge cuts a request silent this long (45 s in production)
+  const HEARTBEAT_MS = 300; // asked of the server for live feeds (10 s in production)
+
+  async function startBridge(syncUrl: string, name: string) {
+    const dir = join(dataRoot, name);
+    mkdirSync(dir);
+    const local = {
+      print_jobs: new PouchDB(join(dir, 'print_jobs')),
+      printers: new PouchDB(join(dir, 'printers')),
+      templates: new PouchDB(join(dir, 'templates')),
+    };
+    const warnings: Array<{ code?: string; flow?: string }> = [];
+    const log = pino(
+      { level: 'warn' },
+      { write: (line: string) => warnings.push(JSON.parse(line)) },
+    );
+    const replication: Replication = startReplication({
+      syncUrl,
+      user: BRIDGE.name,
+      password: BRIDGE.password,
+      site: 'north',
+      local,
+      log,
+      now: () => new Date(),
+      idleMs: IDLE_MS,
+      heartbeatMs: HEARTBEAT_MS,
+      backoff: { baseMs: 100, maxMs: 500 },
+    });
+    await expect.poll(() => replication.status()).toMatchObject({ ok: true });
+    return {
+      replication,
+      warnings,
+      async stop() {
+        await replication.stop();
+        await Promise.all(Object.values(local).map((db: PouchDatabase) => db.close()));
+      },
+    };
+  }
+
+  it('stays healthy, with no error, for longer than its idle cut', async () => {
+    const bridge = await startBridge(server.url, 'bridge-idle');
+    try {
+      const states = new Set<string>();
+      const until = performance.now() + 3 * IDLE_MS;
+      while (performance.now() < until) {
+        const status = bridge.replication.status();
+        for (const [name, flow] of Object.entries(status.flows))
+          states.add(`${name}:${flow.state}`);
+        expect(status.ok, JSON.stringify(status.flows)).toBe(true);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect([...states].filter((s) => s.endsWith(':error'))).toEqual([]);
+      expect(bridge.warnings).toEqual([]);
+    } finally {
+      await bridge.stop();
+    }
+  });
+
+  it('says the server stopped answering, not that it cannot be reached, when its link goes silent', async () => {
+    const relay = await startRelay(Number(new URL(server.url).port));
+    const bridge = await startBridge(relay.url, 'bridge-silent');
+    try {
+      relay.silenceOpenLinks();
+      await expect
+        .poll(() => bridge.warnings.map((w) => w.code), { timeout: 5 * IDLE_MS })
+        .toContain('PRINT_ERR_SYNC_TIMEOUT');
+      expect(bridge.warnings.map((w) => w.code)).not.toContain('PRINT_ERR_SYNC_UNREACHABLE');
+    } finally {
+      await bridge.stop();
+      await relay.close();
+    }
+  });
 });
