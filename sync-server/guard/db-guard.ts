@@ -135,6 +135,8 @@ export function createDbGuard(opts: DbGuardOptions): Router {
         maxBodyBytes: opts.maxBodyBytes,
         log,
         body: res.locals.rawLogin as Buffer,
+        // Apache CouchDB answers a locked account's login with 403, even with the right password.
+        replaceAnswer: (status) => (status === 403 ? sessionRefusal(403, false) : null),
       }),
   );
 

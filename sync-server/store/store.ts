@@ -1,12 +1,12 @@
 // The document store as the rest of the server sees it: an HTTP CouchDB API plus a few admin hooks.
+import type { Agent } from 'node:http';
 import type { PouchDatabase } from 'pouchdb';
 
 /**
  * Where the guard sends CouchDB requests: the embedded store's private Unix socket, or the base
  * URL of an Apache CouchDB (no credentials in it: requests carry the user's own).
  */
-export type StoreUpstream =
-  { socketPath: string } | { url: URL; agent?: import('node:http').Agent };
+export type StoreUpstream = { socketPath: string } | { url: URL; agent?: Agent };
 
 /** One step of a LevelDB iterator: no key and no value once the range is exhausted. */
 export type LevelNext = (err: Error | null | undefined, key?: string, value?: string) => void;

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { UserContext } from '@/lib/schema';
 import { sendSyncError } from '../errors';
+import type { SyncErrorCode } from '../errors';
 import type { StoreUpstream } from './store';
 import { requestToStore } from './upstream-request';
 
@@ -148,7 +149,15 @@ export interface ForwardOptions {
   log: Logger;
   /** A body already read (login); otherwise the request stream is piped. */
   body?: Buffer;
+  /**
+   * An answer of the store to replace by one of ours, by status (e.g. Apache CouchDB's 403 lockout
+   * at login, which the app would show as a wrong password); null keeps the store's.
+   */
+  replaceAnswer?: (status: number) => { code: SyncErrorCode; reason?: string } | null;
 }
+
+/** A request that is not a live feed gets no byte from the store for this long: it has failed. */
+const STORE_IDLE_MS = 120_000;
 
 /** Streams the request to the store and the answer back (continuous _changes included). */
 export function forwardToStore(req: Request, res: Response, opts: ForwardOptions): void {
@@ -165,7 +174,19 @@ export function forwardToStore(req: Request, res: Response, opts: ForwardOptions
   });
   let finished = false;
 
+  if (!isLiveChangesFeed(opts.path)) {
+    upstreamReq.setTimeout(STORE_IDLE_MS, () =>
+      upstreamReq.destroy(new Error(`store sent nothing for ${STORE_IDLE_MS} ms`)),
+    );
+  }
+
   upstreamReq.on('response', (upRes) => {
+    const replaced = opts.replaceAnswer?.(upRes.statusCode ?? 502);
+    if (replaced) {
+      upRes.resume();
+      sendSyncError(res, replaced.code, replaced.reason);
+      return;
+    }
     const outHeaders: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(upRes.headers)) {
       if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;

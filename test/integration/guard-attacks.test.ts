@@ -2,7 +2,7 @@
 // must now fail with a JSON 4xx and leave the server answering.
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, scanDoc, startTestSyncServer } from '../helpers/sync-server';
+import { TEST_STORE, basicAuth, scanDoc, startTestSyncServer } from '../helpers/sync-server';
 import type { TestSyncServer } from '../helpers/sync-server';
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
@@ -277,6 +277,26 @@ describe('guard against costly and forged requests', () => {
     });
     expect(plain.status).toBe(200);
   });
+
+  it.runIf(TEST_STORE === 'couchdb')(
+    "tells a person CouchDB's lockout after failed logins as a lockout, not as a wrong password",
+    async () => {
+      await server.createUser('lock-me', 'lock-me-password-1', ['scanner']);
+      for (let i = 0; i < 5; i++) {
+        const wrong = await call(server, 'GET', '/', basicAuth('lock-me', 'wrong'));
+        expect(wrong.status).toBe(401);
+      }
+      const locked = await call(server, 'GET', '/', basicAuth('lock-me', 'lock-me-password-1'));
+      expectJsonError(locked, 429);
+      expect(locked.body.reason).toMatch(/locked/);
+      const login = await call(server, 'POST', '/_session', undefined, {
+        name: 'lock-me',
+        password: 'lock-me-password-1',
+      });
+      expectJsonError(login, 429);
+      expect(login.body.reason).toMatch(/wait 5 minutes/);
+    },
+  );
 
   describe('undo', () => {
     it("refuses a scanner's void of another user's scan, in a batch and alone", async () => {
