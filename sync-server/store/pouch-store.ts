@@ -2,6 +2,7 @@
 // Why a socket and not an in-process mount: the guard then treats the store exactly like an Apache
 // CouchDB upstream (session lookup via GET /_session, byte-counted streaming proxy), and the
 // express 4 app inside express-pouchdb never shares request objects with our express 5 app.
+import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -70,6 +71,7 @@ const EXCLUDED_PARTS = [
   'routes/view-cleanup',
 ];
 
+const MAX_FEEDS_PER_DATABASE = 5_000;
 const AUTH_SECTION = 'couch_httpd_auth'; // https://docs.couchdb.org/en/stable/config/auth.html
 const MAX_SOCKET_PATH = 100; // Unix socket paths are limited to ~104-108 bytes
 
@@ -128,6 +130,9 @@ export async function openPouchStore(opts: PouchStoreOptions): Promise<Store> {
 
   const database = async (name: string) => {
     const db = await getOrCreateDB(LocalPouch, name);
+    // Each live _changes feed listens on its database: 200 devices are 600 feeds, not a leak
+    // (test/integration/feeds.test.ts checks dropped feeds end); Node warns past 10 by default.
+    (db as unknown as EventEmitter).setMaxListeners(MAX_FEEDS_PER_DATABASE);
     const level = levelByLocation.get(dbDir + path.sep + name);
     if (level) levelByDatabase.set(db, level);
     return app.dbWrapper.wrap(name, db); // wraps in place: the same object

@@ -134,6 +134,24 @@ describe('dropped feeds', () => {
   );
 });
 
+describe('many live feeds', () => {
+  it('are no reason for a memory-leak warning (200 devices hold 600)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      const baseline = liveFeedsInStore();
+      const feeds = Array.from({ length: 30 }, () => openFeed('continuous', { heartbeatMs: 100 }));
+      await expect.poll(liveFeedsInStore).toBe(baseline + 30);
+      for (const f of feeds) f.drop();
+      await expect.poll(liveFeedsInStore).toBe(baseline);
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
 describe('compression', () => {
   it.each(['continuous', 'longpoll'] as const)(
     'a %s feed asked for gzip comes uncompressed, its heartbeats within a second',
