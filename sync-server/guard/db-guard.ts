@@ -23,7 +23,13 @@ import { targetOf } from './request-target';
 import type { RequestTarget } from './request-target';
 import { createLocalQuota } from './local-quota';
 import { SITE_DATABASES, sitesHeldTo, withoutOtherSites } from './site-reads';
-import { idsToLookUp, refusedWrites, storedFromAllDocs, writeRulesApply } from './write-rules';
+import {
+  alreadyStored,
+  idsToLookUp,
+  refusedWrites,
+  storedFromAllDocs,
+  writeRulesApply,
+} from './write-rules';
 import { loginFromOtherSite } from './login-origin';
 import { sessionRefusal } from './session-refusal';
 import { createLoginLimiter } from './login-limit';
@@ -312,15 +318,22 @@ export function createDbGuard(opts: DbGuardOptions): Router {
       stored = storedFromAllDocs(answerJson(answer));
     }
     const refused = refusedWrites(docs, user, rules, stored);
-    if (refused.size === 0) return false;
-    req.log.info({ user: user.name, db, refused: refused.size }, 'write rules refused documents');
+    // A replicated revision the store already has is a no-op in CouchDB; the embedded store would
+    // validate it again as a change from itself to itself and refuse it (done → done).
+    const stale = rules.replicated ? alreadyStored(docs, stored) : new Set<number>();
+    if (refused.size === 0 && stale.size === 0) return false;
+    if (refused.size > 0) {
+      req.log.info({ user: user.name, db, refused: refused.size }, 'write rules refused documents');
+    }
     if (!bulk) {
-      const first = [...refused.values()][0]!;
-      sendSyncError(res, 'SYNC_ERR_FORBIDDEN', first.reason);
+      const first = [...refused.values()][0];
+      if (first) sendSyncError(res, 'SYNC_ERR_FORBIDDEN', first.reason);
+      else res.status(201).json({ ok: true, id: docs[0]!._id, rev: docs[0]!._rev });
       return true;
     }
-    // As CouchDB answers a batch: one entry per document, the refused ones with their reason.
-    const kept = docs.filter((_doc, i) => !refused.has(i));
+    // As CouchDB answers a batch: the refused documents with their reason, then the store's rows
+    // (with new_edits:false CouchDB lists only failures, so an already stored one is not listed).
+    const kept = docs.filter((_doc, i) => !refused.has(i) && !stale.has(i));
     const refusedRows = [...refused.values()];
     if (kept.length === 0) {
       res.status(201).json(refusedRows);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  alreadyStored,
   historyOf,
   idsToLookUp,
   refusedWrites,
@@ -91,6 +92,18 @@ describe('refusedWrites', () => {
     });
     expect(idsToLookUp(docs, both).ids.sort()).toEqual(['own', 's1', 'v1', 'v2']);
     expect(idsToLookUp(docs, { replicated: true, voids: false }).withDocs).toBe(false);
+  });
+});
+
+describe('alreadyStored', () => {
+  it('finds replicated documents whose revision is the stored one', () => {
+    const stored = new Map<string, StoredDoc>([['job', { rev: '3-c', deleted: false }]]);
+    const docs = [
+      { _id: 'job', _rev: '3-c' },
+      { _id: 'job', _rev: '4-d' },
+      { _id: 'new', _rev: '1-a' },
+    ];
+    expect([...alreadyStored(docs, stored)]).toEqual([0]);
   });
 });
 

@@ -110,6 +110,19 @@ export function refusedWrites(
   return refused;
 }
 
+/** The replicated documents whose revision is the one the store holds already (a re-send). */
+export function alreadyStored(
+  docs: readonly Doc[],
+  stored: ReadonlyMap<string, StoredDoc>,
+): Set<number> {
+  const same = new Set<number>();
+  docs.forEach((doc, index) => {
+    const current = typeof doc._id === 'string' ? stored.get(doc._id) : undefined;
+    if (current && typeof doc._rev === 'string' && doc._rev === current.rev) same.add(index);
+  });
+  return same;
+}
+
 /**
  * What the store answered from an `_all_docs` lookup with `keys`, as StoredDoc by id.
  * https://docs.couchdb.org/en/stable/api/database/bulk-api.html#post--db-_all_docs
