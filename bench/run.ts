@@ -10,7 +10,11 @@ const all = readdirSync(benchDir)
   .filter((file) => file.endsWith('.bench.ts'))
   .map((file) => file.replace(/\.bench\.ts$/, ''))
   .sort();
-const wanted = process.argv.slice(2);
+// `npm run bench -- NAME [NAME…] [--option value…]`: options go to every benchmark named.
+const args = process.argv.slice(2).filter((arg) => arg !== '--');
+const firstOption = args.findIndex((arg) => arg.startsWith('-'));
+const wanted = firstOption === -1 ? args : args.slice(0, firstOption);
+const options = firstOption === -1 ? [] : args.slice(firstOption);
 const unknown = wanted.filter((name) => !all.includes(name));
 if (unknown.length > 0) {
   console.error(`unknown benchmark: ${unknown.join(', ')}; known: ${all.join(', ')}`);
@@ -22,7 +26,7 @@ for (const name of wanted.length > 0 ? wanted : all) {
   console.log(`# ${name}`);
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(benchDir, `${name}.bench.ts`)],
+    ['--import', 'tsx', join(benchDir, `${name}.bench.ts`), ...options],
     {
       stdio: 'inherit',
     },

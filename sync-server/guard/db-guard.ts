@@ -7,6 +7,7 @@ import { SERVER_ADMIN_ROLE, isAdmin } from '@/lib/schema';
 import type { UserContext } from '@/lib/schema';
 import { sendSyncError } from '../errors';
 import { forwardToStore, sessionOf } from '../store/upstream-client';
+import type { SessionResult } from '../store/upstream-client';
 import type { StoreUpstream } from '../store/store';
 import { answerJson, storeRequest } from '../store/store-request';
 import { authorize, classifyRequest } from './route-access';
@@ -32,6 +33,8 @@ import {
 } from './write-rules';
 import { loginFromOtherSite } from './login-origin';
 import { sessionRefusal } from './session-refusal';
+import { DEFAULT_SESSION_CACHE, createSessionCache, credentialKey } from './session-cache';
+import type { SessionCacheOptions } from './session-cache';
 import { createLoginLimiter } from './login-limit';
 import type { LoginLimitOptions } from './login-limit';
 import {
@@ -50,6 +53,8 @@ export interface DbGuardOptions {
   linkCreateLimit?: LinkCreateLimitOptions;
   /** What one request may cost the store (default: DEFAULT_REQUEST_LIMITS). */
   requestLimits?: RequestLimits;
+  /** How long a user's session lookup is remembered (default: DEFAULT_SESSION_CACHE). */
+  sessionCache?: SessionCacheOptions;
   /** Which store is behind `upstream` (default: the embedded one). */
   storeKind?: 'embedded' | 'couchdb';
   /** Origins besides this server's own that may log in (DOCKHAND_CORS_ORIGINS). */
@@ -80,6 +85,7 @@ export function createDbGuard(opts: DbGuardOptions): Router {
   const readSmallBody = express.raw({ type: () => true, limit: opts.maxBodyBytes });
   const log = opts.log;
   const limits = opts.requestLimits ?? DEFAULT_REQUEST_LIMITS;
+  const sessions = createSessionCache(opts.sessionCache ?? DEFAULT_SESSION_CACHE);
   const corsOrigins = opts.corsOrigins ?? [];
   const localQuota = createLocalQuota(
     {
@@ -120,6 +126,8 @@ export function createDbGuard(opts: DbGuardOptions): Router {
   router.use('/_session', (req, res, next) => {
     if (req.method !== 'POST' && req.method !== 'DELETE') return next();
     if (loginFromOtherSite(req, corsOrigins)) return sendSyncError(res, 'SYNC_ERR_CROSS_SITE');
+    const key = credentialKey(req.headers);
+    if (key) sessions.forget(key); // logged out (or in as someone else) from now on
     next();
   });
 
@@ -169,7 +177,12 @@ export function createDbGuard(opts: DbGuardOptions): Router {
       // Only requests that carry a password can be guesses.
       const basic = /^basic\s/i.test(req.headers.authorization ?? '');
       if (basic && (await limiter.refuseIfLocked(req, res))) return;
-      const session = await sessionOf(opts.upstream, req.headers);
+      const key = credentialKey(req.headers);
+      const known = key ? sessions.get(key) : null;
+      const session: SessionResult = known
+        ? { ok: true, user: known }
+        : await sessionOf(opts.upstream, req.headers);
+      if (session.ok && key && !known) sessions.set(key, session.user);
       if (!session.ok) {
         const refused = sessionRefusal(session.status, basic);
         if (refused) {

@@ -139,6 +139,7 @@ export async function openCouchStore(opts: CouchStoreOptions): Promise<Store> {
     );
   }
   const couch = couchClient(base, opts.user, opts.password);
+  const forwardAgent = new (base.protocol === 'https:' ? https : http).Agent({ keepAlive: true });
   await waitUntilUp(couch, base.origin);
   const session = await couch.call('GET', '/_session');
   const roles = (session.json as { userCtx?: { roles?: unknown } } | undefined)?.userCtx?.roles;
@@ -185,7 +186,9 @@ export async function openCouchStore(opts: CouchStoreOptions): Promise<Store> {
 
   return {
     kind: 'couchdb',
-    upstream: { url: base, agent: couch.agent },
+    // Devices' requests get their own pool, without a cap: held long-polls and continuous feeds
+    // (three per device) would otherwise take every socket and queue logins behind them.
+    upstream: { url: base, agent: forwardAgent },
     serverAdmins: () => admins.filter((name) => name !== opts.user),
     async addServerAdmin(name, password) {
       await setConfigEverywhere(couch, nodes, 'admins', encodeURIComponent(name), password);
@@ -220,6 +223,7 @@ export async function openCouchStore(opts: CouchStoreOptions): Promise<Store> {
       await Promise.allSettled([...handles.values()].map((db) => db.close()));
       handles.clear();
       couch.agent.destroy();
+      forwardAgent.destroy();
     },
   };
 }
