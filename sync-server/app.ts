@@ -1,20 +1,21 @@
 // Assembles the sync server: store, bootstrap, guard, health and the static app on one origin.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import pkg from '@/package.json';
 import type { SyncServerConfig } from './config';
 import { sendSyncError } from './errors';
 import { createLogger } from './log';
+import { requestLogs } from './request-logs';
 import { securityHeaders } from './security-headers';
 import { bootstrapDatabases } from './bootstrap/databases';
 import { ensureFirstAdmin, firstAdminNotice } from './bootstrap/first-admin';
 import { createCors } from './guard/cors';
 import { createDbGuard } from './guard/db-guard';
+import { createChangesHub } from './guard/changes-hub';
+import type { ChangesHub } from './guard/changes-hub';
 import { DEFAULT_LOGIN_LIMIT } from './guard/login-limit';
 import type { LoginLimitOptions } from './guard/login-limit';
 import { createHealthRoute } from './routes/health';
@@ -53,29 +54,12 @@ export function createSyncServer(
   let server: http.Server | null = null;
   let links: LinkTable | null = null;
   let visits: VisitRecorder | null = null;
+  let hub: ChangesHub | null = null;
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(
-    pinoHttp({
-      logger: log,
-      genReqId: (req, res) => {
-        const id = randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Only the method and path: query strings and headers may carry credentials or cookies.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLogs(log));
   app.use(...securityHeaders());
   app.use(createHealthRoute({ store: () => store, version: pkg.version, startedAt, log }));
   app.use('/db', createCors(config.corsOrigins), (req, res, next) => {
@@ -136,7 +120,15 @@ export function createSyncServer(
         maxPending: 10_000,
       });
       await api.start();
+      // The embedded store serves each live feed by reading LevelDB again; the hub reads each
+      // change once (guard/changes-hub.ts). Apache CouchDB fans out its feeds itself.
+      const opened = store;
+      hub =
+        opened.kind === 'embedded'
+          ? createChangesHub({ database: (name) => opened.database(name), log })
+          : null;
       guard = createDbGuard({
+        changesHub: hub ?? undefined,
         upstream: store.upstream,
         storeKind: store.kind,
         maxBodyBytes: config.maxBodyBytes,
@@ -187,6 +179,8 @@ export function createSyncServer(
       links = null;
       await visits?.close(); // the last visits are written before the store closes
       visits = null;
+      await hub?.close(); // its feeds end before the store closes
+      hub = null;
       const open = store;
       store = null;
       if (open) await open.close();

@@ -32,6 +32,8 @@ import {
   writeRulesApply,
 } from './write-rules';
 import { loginFromOtherSite } from './login-origin';
+import { feedRequestOf } from './changes-hub';
+import type { ChangesHub } from './changes-hub';
 import { sessionRefusal } from './session-refusal';
 import { DEFAULT_SESSION_CACHE, createSessionCache, credentialKey } from './session-cache';
 import type { SessionCacheOptions } from './session-cache';
@@ -55,6 +57,8 @@ export interface DbGuardOptions {
   requestLimits?: RequestLimits;
   /** How long a user's session lookup is remembered (default: DEFAULT_SESSION_CACHE). */
   sessionCache?: SessionCacheOptions;
+  /** Serves live `_changes` feeds from memory where it can (the embedded store). */
+  changesHub?: ChangesHub;
   /** Which store is behind `upstream` (default: the embedded one). */
   storeKind?: 'embedded' | 'couchdb';
   /** Origins besides this server's own that may log in (DOCKHAND_CORS_ORIGINS). */
@@ -223,6 +227,11 @@ export function createDbGuard(opts: DbGuardOptions): Router {
     if (sites) {
       const refusal = siteRefusal(target, sites);
       if (refusal) return sendSyncError(res, 'SYNC_ERR_OTHER_SITE', refusal);
+    }
+
+    if (opts.changesHub && target.db && !sites && req.method === 'GET') {
+      const feed = target.endpoint === '_changes' ? feedRequestOf(target.query) : null;
+      if (feed && (await opts.changesHub.serve(target.db, feed, res))) return;
     }
 
     let body: Buffer | undefined;

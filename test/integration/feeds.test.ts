@@ -59,8 +59,10 @@ function openFeed(
   const startedAt = performance.now();
   const received: Feed['received'] = [];
   // With a limit, as PouchDB and RxDB ask (the guard may refuse an unbounded longpoll).
+  // style=main_only: a feed the store serves itself (the guard's hub serves style=all_docs feeds
+  // from memory; test/integration/changes-hub.test.ts).
   const req = http.get(
-    `${server.dbUrl}/scans/_changes?feed=${feed}&since=now&limit=100&heartbeat=${opts.heartbeatMs}`,
+    `${server.dbUrl}/scans/_changes?feed=${feed}&since=now&limit=100&heartbeat=${opts.heartbeatMs}&style=main_only`,
     { agent: false, headers: { authorization: scanner, ...opts.headers } },
   );
   const response = new Promise<http.IncomingMessage>((resolve, reject) => {

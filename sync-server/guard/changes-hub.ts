@@ -1,0 +1,299 @@
+// Live `_changes` feeds served from memory: one feed per database from the embedded store, its
+// recent changes kept in order, and every device's longpoll or continuous feed answered from
+// them. Each feed the store served itself read every change from LevelDB again (~50 µs a row per
+// feed: 200 devices made one scan cost ~10 ms of the server's one thread), and could not keep up
+// with scans arriving. A request the hub cannot answer exactly (a filter, a `since` older than
+// what it holds, options it does not know) goes to the store as before.
+// https://docs.couchdb.org/en/stable/api/database/changes.html
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import type { PouchDatabase } from 'pouchdb';
+
+export interface ChangesHubOptions {
+  /** The store's database, opened on first use. */
+  database(name: string): Promise<PouchDatabase>;
+  log: Logger;
+  /** Changes kept per database (older `since` values go to the store). */
+  maxChanges?: number;
+  /**
+   * How long a longpoll answer waits after the first change it will carry, for more to join it:
+   * every answer is a new request from each device, so under a burst of scans answering each
+   * change alone costs the server more than the scans themselves.
+   */
+  gatherMs?: number;
+  now?: () => number;
+}
+
+interface Entry {
+  seq: number;
+  /** When the hub heard of it (ms, the hub's clock). */
+  at: number;
+  id: string;
+  /** The change as the store sends it with include_docs=true, serialised once. */
+  line: string;
+  /** Without its document, made when first asked for. */
+  bare?: string;
+  /** A later change of the same document is kept: this one is not sent again. */
+  superseded: boolean;
+}
+
+interface Waiter {
+  since: number;
+  limit: number;
+  includeDocs: boolean;
+  continuous: boolean;
+  res: Response;
+  done: () => void;
+  /** A longpoll answer held back to gather more changes into it. */
+  gathering?: NodeJS.Timeout;
+}
+
+interface Hub {
+  /** Every change with seq > coveredFrom is in `entries` (or was superseded). */
+  coveredFrom: number;
+  lastSeq: number;
+  entries: Entry[];
+  latest: Map<string, Entry>;
+  waiters: Set<Waiter>;
+  cancel: () => void;
+}
+
+/** Query parameters the hub answers exactly as the store does; any other goes to the store. */
+const UNDERSTOOD = new Set([
+  'feed',
+  'since',
+  'limit',
+  'include_docs',
+  'heartbeat',
+  'timeout',
+  'style',
+  'seq_interval',
+]);
+const DEFAULT_HEARTBEAT_MS = 60_000; // CouchDB's
+const MIN_HEARTBEAT_MS = 100; // a client asking for less gets this, not a flood of newlines
+const DEFAULT_MAX_CHANGES = 20_000;
+const DEFAULT_GATHER_MS = 100;
+
+export interface FeedRequest {
+  continuous: boolean;
+  since: number | 'now';
+  limit: number;
+  includeDocs: boolean;
+  heartbeatMs: number;
+  timeoutMs: number | null;
+}
+
+/** The feed a query asks for, when the hub can serve it; null sends it to the store. */
+export function feedRequestOf(query: URLSearchParams): FeedRequest | null {
+  for (const key of query.keys()) if (!UNDERSTOOD.has(key)) return null;
+  const feed = query.get('feed');
+  if (feed !== 'longpoll' && feed !== 'continuous') return null;
+  const style = query.get('style');
+  if (style !== null && style !== 'all_docs') return null; // the hub's entries list every leaf
+  const sinceText = query.get('since') ?? '0';
+  const since = sinceText === 'now' ? 'now' : /^\d+$/.test(sinceText) ? Number(sinceText) : null;
+  if (since === null) return null;
+  const limitText = query.get('limit');
+  const limit = limitText === null ? Infinity : Number(limitText);
+  if (!(limit >= 1)) return null;
+  const heartbeat = Number(query.get('heartbeat') ?? DEFAULT_HEARTBEAT_MS);
+  const timeout = query.get('timeout');
+  return {
+    continuous: feed === 'continuous',
+    since,
+    limit,
+    includeDocs: query.get('include_docs') === 'true',
+    heartbeatMs: Number.isFinite(heartbeat)
+      ? Math.max(MIN_HEARTBEAT_MS, heartbeat)
+      : DEFAULT_HEARTBEAT_MS,
+    timeoutMs: timeout !== null && /^\d+$/.test(timeout) ? Number(timeout) : null,
+  };
+}
+
+/** The first index in `entries` with seq > since (entries are in seq order). */
+function firstAfter(entries: Entry[], since: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid]!.seq > since) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function lineOf(entry: Entry, includeDocs: boolean): string {
+  if (includeDocs) return entry.line;
+  if (entry.bare === undefined) {
+    const { doc: _doc, ...bare } = JSON.parse(entry.line) as Record<string, unknown>;
+    entry.bare = JSON.stringify(bare);
+  }
+  return entry.bare;
+}
+
+export function createChangesHub(opts: ChangesHubOptions) {
+  const maxChanges = opts.maxChanges ?? DEFAULT_MAX_CHANGES;
+  const gatherMs = opts.gatherMs ?? DEFAULT_GATHER_MS;
+  const now = opts.now ?? Date.now;
+  const hubs = new Map<string, Promise<Hub | null>>();
+  let closed = false;
+
+  async function open(name: string): Promise<Hub | null> {
+    const db = await opts.database(name);
+    const info = await db.info();
+    if (typeof info.update_seq !== 'number') return null; // opaque sequences: not this store
+    const hub: Hub = {
+      coveredFrom: info.update_seq,
+      lastSeq: info.update_seq,
+      entries: [],
+      latest: new Map(),
+      waiters: new Set(),
+      cancel: () => undefined,
+    };
+    const feed = db.changes({
+      live: true,
+      since: info.update_seq,
+      include_docs: true,
+      style: 'all_docs',
+    } as Parameters<PouchDatabase['changes']>[0]);
+    feed.on('change', (change) => add(hub, change as unknown as Record<string, unknown>));
+    feed.on('error', (err) => {
+      opts.log.error({ err, db: name }, 'changes hub feed failed; feeds go to the store');
+      hubs.delete(name);
+      for (const waiter of hub.waiters) waiter.res.end();
+    });
+    hub.cancel = () => (feed as unknown as { cancel(): void }).cancel();
+    return hub;
+  }
+
+  function add(hub: Hub, change: Record<string, unknown>): void {
+    const seq = change.seq;
+    const id = change.id;
+    if (typeof seq !== 'number' || typeof id !== 'string' || seq <= hub.lastSeq) return;
+    const entry: Entry = { seq, at: now(), id, line: JSON.stringify(change), superseded: false };
+    const earlier = hub.latest.get(id);
+    if (earlier) earlier.superseded = true;
+    hub.latest.set(id, entry);
+    hub.entries.push(entry);
+    hub.lastSeq = seq;
+    if (hub.entries.length > maxChanges) {
+      const dropped = hub.entries.splice(0, hub.entries.length - maxChanges);
+      hub.coveredFrom = dropped[dropped.length - 1]!.seq;
+      for (const old of dropped) if (hub.latest.get(old.id) === old) hub.latest.delete(old.id);
+    }
+    for (const waiter of [...hub.waiters]) deliver(hub, waiter);
+  }
+
+  /** Sends what `waiter` has not had yet; a longpoll ends with it, a continuous feed goes on. */
+  function deliver(hub: Hub, waiter: Waiter): void {
+    const start = firstAfter(hub.entries, waiter.since);
+    if (!waiter.continuous && start < hub.entries.length) {
+      if (waiter.gathering) return;
+      const wait = hub.entries[start]!.at + gatherMs - now();
+      if (wait > 0) {
+        waiter.gathering = setTimeout(() => {
+          waiter.gathering = undefined;
+          if (hub.waiters.has(waiter)) deliver(hub, waiter);
+        }, wait);
+        return;
+      }
+    }
+    const lines: string[] = [];
+    let last = waiter.since;
+    for (let i = start; i < hub.entries.length && lines.length < waiter.limit; i++) {
+      const entry = hub.entries[i]!;
+      last = entry.seq;
+      if (!entry.superseded) lines.push(lineOf(entry, waiter.includeDocs));
+    }
+    if (lines.length === 0 && last === waiter.since) return;
+    waiter.since = last;
+    if (waiter.continuous) {
+      for (const line of lines) waiter.res.write(`${line}\n`);
+      waiter.limit -= lines.length;
+      if (waiter.limit <= 0) finishContinuous(waiter);
+      return;
+    }
+    if (lines.length === 0) return; // only superseded changes: nothing new to say yet
+    const pending = Math.max(0, hub.entries.length - (start + lines.length));
+    waiter.res.end(
+      `{"results":[\n${lines.join(',\n')}\n],\n"last_seq":${last},"pending":${pending}}\n`,
+    );
+    waiter.done();
+  }
+
+  function finishContinuous(waiter: Waiter): void {
+    waiter.res.end(`{"last_seq":${waiter.since}}\n`);
+    waiter.done();
+  }
+
+  return {
+    /**
+     * Answers a live `_changes` request of `db` from memory; false when it must go to the store
+     * (nothing has been sent then).
+     */
+    async serve(db: string, feed: FeedRequest, res: Response): Promise<boolean> {
+      if (closed) return false;
+      let pending = hubs.get(db);
+      if (!pending) {
+        pending = open(db).catch((err: unknown) => {
+          opts.log.error({ err, db }, 'changes hub could not open; feeds go to the store');
+          hubs.delete(db);
+          return null;
+        });
+        hubs.set(db, pending);
+      }
+      const hub = await pending;
+      if (!hub) return false;
+      const since = feed.since === 'now' ? hub.lastSeq : feed.since;
+      if (since < hub.coveredFrom || since > hub.lastSeq) return false;
+
+      res.status(200);
+      res.setHeader('Content-Type', 'application/json');
+      res.setHeader('Cache-Control', 'must-revalidate');
+      const heartbeat = setInterval(() => res.write('\n'), feed.heartbeatMs);
+      const timeout =
+        feed.timeoutMs === null
+          ? undefined
+          : setTimeout(() => {
+              if (feed.continuous) finishContinuous(waiter);
+              else {
+                res.end(`{"results":[],"last_seq":${waiter.since},"pending":0}\n`);
+                waiter.done();
+              }
+            }, feed.timeoutMs);
+      const waiter: Waiter = {
+        since,
+        limit: feed.limit,
+        includeDocs: feed.includeDocs,
+        continuous: feed.continuous,
+        res,
+        done: () => {
+          clearInterval(heartbeat);
+          clearTimeout(timeout);
+          clearTimeout(waiter.gathering);
+          hub.waiters.delete(waiter);
+        },
+      };
+      res.on('close', waiter.done);
+      hub.waiters.add(waiter);
+      if (feed.continuous) res.flushHeaders();
+      deliver(hub, waiter);
+      return true;
+    },
+    async close(): Promise<void> {
+      closed = true;
+      const open = await Promise.all(hubs.values());
+      hubs.clear();
+      for (const hub of open) {
+        if (!hub) continue;
+        hub.cancel();
+        for (const waiter of [...hub.waiters]) {
+          waiter.res.end();
+          waiter.done();
+        }
+      }
+    },
+  };
+}
+
+export type ChangesHub = ReturnType<typeof createChangesHub>;
