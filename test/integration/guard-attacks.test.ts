@@ -67,6 +67,10 @@ function nested(depth: number): string {
 describe('guard against costly and forged requests', () => {
   let server: TestSyncServer;
 
+  /** PUT one scan document as `auth`. */
+  const putScan = (auth: string, doc: { _id: string }) =>
+    call(server, 'PUT', `/scans/${encodeURIComponent(doc._id)}`, auth, doc);
+
   const alive = async () => {
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
@@ -301,10 +305,7 @@ describe('guard against costly and forged requests', () => {
   describe('undo', () => {
     it("refuses a scanner's void of another user's scan, in a batch and alone", async () => {
       const bobs = scanDoc('bob');
-      expect(
-        (await call(server, 'PUT', `/scans/${encodeURIComponent(bobs._id)}`, otherScanner, bobs))
-          .status,
-      ).toBe(201);
+      expect((await putScan(otherScanner, bobs)).status).toBe(201);
       const own = scanDoc('sam');
       const forged = scanDoc('sam', { result: 'void', voids: bobs._id });
       const ownVoid = scanDoc('sam', { result: 'void', voids: own._id });
@@ -321,32 +322,17 @@ describe('guard against costly and forged requests', () => {
       expect(stored.status).toBe(404);
 
       const alone = scanDoc('sam', { result: 'void', voids: bobs._id });
-      const single = await call(
-        server,
-        'PUT',
-        `/scans/${encodeURIComponent(alone._id)}`,
-        scanner,
-        alone,
-      );
+      const single = await putScan(scanner, alone);
       expectJsonError(single, 403);
     });
 
     it("lets a supervisor void anyone's scan with a reason", async () => {
       const bobs = scanDoc('bob');
-      await call(server, 'PUT', `/scans/${encodeURIComponent(bobs._id)}`, otherScanner, bobs);
+      await putScan(otherScanner, bobs);
       const bare = scanDoc('sue', { result: 'void', voids: bobs._id });
-      expectJsonError(
-        await call(server, 'PUT', `/scans/${encodeURIComponent(bare._id)}`, supervisor, bare),
-        403,
-      );
+      expectJsonError(await putScan(supervisor, bare), 403);
       const undo = scanDoc('sue', { result: 'void', voids: bobs._id, voidReason: 'wrong pallet' });
-      const answer = await call(
-        server,
-        'PUT',
-        `/scans/${encodeURIComponent(undo._id)}`,
-        supervisor,
-        undo,
-      );
+      const answer = await putScan(supervisor, undo);
       expect(answer.status).toBe(201);
     });
   });
@@ -354,13 +340,7 @@ describe('guard against costly and forged requests', () => {
   describe('replicated writes (new_edits:false) from non-admins', () => {
     it('refuses a revision that starts a new branch of a stored scan', async () => {
       const scan = scanDoc('sam');
-      const put = await call(
-        server,
-        'PUT',
-        `/scans/${encodeURIComponent(scan._id)}`,
-        scanner,
-        scan,
-      );
+      const put = await putScan(scanner, scan);
       expect(put.status).toBe(201);
       const forged = {
         ...scan,
