@@ -1,6 +1,6 @@
 // How a replication failure is named for a person: the bridge says "unreachable" only when it is.
 import { describe, expect, it } from 'vitest';
-import { syncErrorCode } from './replication';
+import { countsAfter, syncErrorCode } from './replication';
 import { IdleTimeoutError } from './timed-fetch';
 
 /** What PouchDB's replicator hands on: a copy of the error's own properties (pouchdb-errors). */
@@ -52,5 +52,18 @@ describe('syncErrorCode', () => {
     },
   ])('$what is $code', ({ error, code }) => {
     expect(syncErrorCode(error)).toBe(code);
+  });
+});
+
+describe('countsAfter', () => {
+  it('adds a run of the replication to what the flow counted before it restarted', () => {
+    const before = { docsRead: 10, docsWritten: 7, writeFailures: 2 };
+    expect(countsAfter(before, { docs_read: 3, docs_written: 3, doc_write_failures: 1 })).toEqual({
+      docsRead: 13,
+      docsWritten: 10,
+      writeFailures: 3,
+    });
+    // A run that has counted nothing yet leaves the totals as they were, never back to zero.
+    expect(countsAfter(before, {})).toEqual(before);
   });
 });

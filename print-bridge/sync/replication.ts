@@ -135,6 +135,26 @@ const describe = (error: unknown): string => {
     .slice(0, 300);
 };
 
+type FlowCounts = Pick<FlowStatus, 'docsRead' | 'docsWritten' | 'writeFailures'>;
+
+const countsOf = (flow: FlowCounts): FlowCounts => ({
+  docsRead: flow.docsRead,
+  docsWritten: flow.docsWritten,
+  writeFailures: flow.writeFailures,
+});
+
+/** A flow's totals: those before this run of PouchDB's replication plus this run's own counts. */
+export function countsAfter(
+  base: FlowCounts,
+  run: { docs_read?: number; docs_written?: number; doc_write_failures?: number },
+): FlowCounts {
+  return {
+    docsRead: base.docsRead + (run.docs_read ?? 0),
+    docsWritten: base.docsWritten + (run.docs_written ?? 0),
+    writeFailures: base.writeFailures + (run.doc_write_failures ?? 0),
+  };
+}
+
 export function backoffMs(failures: number, policy = BACKOFF, random = Math.random): number {
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(failures, 20));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2); // jitter: many sites do not retry in step
@@ -232,6 +252,8 @@ export function startReplication(options: ReplicationOptions): Replication {
       ...extra,
     });
     running.set(name, replication);
+    // PouchDB counts from zero in each run; the flow's figures add up over its restarts.
+    const base = countsOf(flows[name]);
     replication
       .on('active', () => ok(name, 'active'))
       .on('paused', (error) => {
@@ -246,15 +268,13 @@ export function startReplication(options: ReplicationOptions): Replication {
           doc_write_failures?: number;
         };
         const flow = flows[name];
-        flow.docsRead = i.docs_read ?? flow.docsRead;
-        flow.docsWritten = i.docs_written ?? flow.docsWritten;
-        flow.writeFailures = i.doc_write_failures ?? flow.writeFailures;
+        Object.assign(flow, countsAfter(base, i));
         flow.lastOkAt = at();
       })
       .on('denied', (error) => {
         const e = (error ?? {}) as { id?: string; reason?: string; message?: string };
+        // Counted in the run's doc_write_failures, which the next 'change' brings.
         refused = { flow: name, id: e.id ?? '?', reason: e.reason ?? e.message ?? '', at: at() };
-        flows[name].writeFailures += 1;
         log.error(
           { ...refused, code: 'PRINT_ERR_SYNC_REFUSED' },
           PRINT_ERRORS.PRINT_ERR_SYNC_REFUSED,
