@@ -22,7 +22,7 @@ import {
 import type { RequestLimits } from './request-limits';
 import { targetOf } from './request-target';
 import type { RequestTarget } from './request-target';
-import { createLocalQuota } from './local-quota';
+import { RESERVED_LOCAL_PREFIX, createLocalQuota } from './local-quota';
 import { SITE_DATABASES, sitesHeldTo, withoutOtherSites } from './site-reads';
 import {
   alreadyStored,
@@ -397,7 +397,7 @@ export function createDbGuard(opts: DbGuardOptions): Router {
               `You keep ${limits.maxLocalDocsPerUser} _local documents in ${db} already: delete one first.`,
             );
       }
-    } else if (localId.startsWith('dockhand.')) {
+    } else if (localId.startsWith(RESERVED_LOCAL_PREFIX)) {
       return sendSyncError(res, 'SYNC_ERR_FORBIDDEN', 'This _local id is reserved for the server.');
     }
     if (req.method === 'DELETE') {
@@ -476,9 +476,7 @@ function siteRefusal(target: RequestTarget, sites: readonly string[]): string | 
   if (target.endpoint === '_find' || target.endpoint === '_view') {
     return "A print bridge reads its site's documents through the filtered _changes feed.";
   }
-  if (target.endpoint === '_all_docs' && target.query.get('include_docs') !== 'true') {
-    return null; // ids and revisions only, as the replicator asks
-  }
+  // Document reads go on; other sites' documents are taken out of the answer (forwardSiteRead).
   return null;
 }
 

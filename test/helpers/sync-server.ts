@@ -1,5 +1,6 @@
 // Starts a real sync server on 127.0.0.1 (free port, temp data dir) for integration and e2e tests.
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -67,6 +68,29 @@ export async function testStoreConfig(): Promise<{
     couchdb: { url: couch.url, user: couch.adminUser, password: couch.adminPassword },
     stop: () => couch.stop(),
   };
+}
+
+/**
+ * POSTs a body written by `write` straight to the socket (chunked, no Content-Length unless a
+ * header sets one), for bodies fetch() would not send as such; answers the status.
+ */
+export function rawPost(
+  url: string,
+  headers: http.OutgoingHttpHeaders,
+  write: (req: http.ClientRequest) => void,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const req = http.request(
+      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    write(req);
+  });
 }
 
 export function basicAuth(name: string, password: string): string {

@@ -1,8 +1,13 @@
 // Attacks on the sync server by signed-in users, each once able to end, freeze or fool it: every one
 // must now fail with a JSON 4xx and leave the server answering.
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_STORE, basicAuth, scanDoc, startTestSyncServer } from '../helpers/sync-server';
+import {
+  TEST_STORE,
+  basicAuth,
+  rawPost,
+  scanDoc,
+  startTestSyncServer,
+} from '../helpers/sync-server';
 import type { TestSyncServer } from '../helpers/sync-server';
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
@@ -238,21 +243,11 @@ describe('guard against costly and forged requests', () => {
           Buffer.from([0xef, 0xbb, 0xbf]),
           Buffer.from(JSON.stringify({ docs: ids.map(link) })),
         ]);
-      const first = await call(
-        limited,
-        'POST',
-        '/links/_bulk_docs',
-        supervisor,
-        body(['bom-1', 'bom-2']),
-      );
+      const postLinks = (ids: string[]) =>
+        call(limited, 'POST', '/links/_bulk_docs', supervisor, body(ids));
+      const first = await postLinks(['bom-1', 'bom-2']);
       expect(first.status).toBe(201);
-      const second = await call(
-        limited,
-        'POST',
-        '/links/_bulk_docs',
-        supervisor,
-        body(['bom-3', 'bom-4']),
-      );
+      const second = await postLinks(['bom-3', 'bom-4']);
       expect(second.status).toBe(429);
       const stored = await call(limited, 'GET', '/links/_all_docs?limit=10', supervisor);
       expect((stored.body.rows as unknown[]).length).toBe(3); // the design document and two links
@@ -457,24 +452,11 @@ describe('guard against costly and forged requests', () => {
 
   it('is still answering after all of the above', async () => {
     await alive();
-    const raw = await new Promise<number>((resolve, reject) => {
-      const url = new URL(`${server.dbUrl}/scans/_bulk_docs`);
-      const req = http.request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: 'POST',
-          headers: { authorization: scanner },
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      );
-      req.on('error', reject);
-      req.end(nested(100_000));
-    });
+    const raw = await rawPost(
+      `${server.dbUrl}/scans/_bulk_docs`,
+      { authorization: scanner },
+      (req) => req.end(nested(100_000)),
+    );
     expect(raw).toBe(400);
     await alive();
   });

@@ -1,7 +1,12 @@
 // The guard's refusals, limits and headers, and requests that once crashed pouchdb-server.
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_STORE, basicAuth, scanDoc, startTestSyncServer } from '../helpers/sync-server';
+import {
+  TEST_STORE,
+  basicAuth,
+  rawPost,
+  scanDoc,
+  startTestSyncServer,
+} from '../helpers/sync-server';
 import type { TestSyncServer } from '../helpers/sync-server';
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
@@ -234,25 +239,14 @@ describe('security', () => {
     });
 
     it('reads a links write body under the size cap (413 when streamed over it)', async () => {
-      const status = await new Promise<number>((resolve, reject) => {
-        const url = new URL(`${server.dbUrl}/links/_bulk_docs`);
-        const req = http.request(
-          {
-            host: url.hostname,
-            port: url.port,
-            path: url.pathname,
-            method: 'POST',
-            headers: { authorization: supervisor, 'content-type': 'application/json' },
-          },
-          (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          },
-        );
-        req.on('error', reject);
-        for (let i = 0; i < 20; i++) req.write('x'.repeat(8 * 1024));
-        req.end();
-      });
+      const status = await rawPost(
+        `${server.dbUrl}/links/_bulk_docs`,
+        { authorization: supervisor, 'content-type': 'application/json' },
+        (req) => {
+          for (let i = 0; i < 20; i++) req.write('x'.repeat(8 * 1024));
+          req.end();
+        },
+      );
       expect(status).toBe(413);
     });
   });
@@ -315,26 +309,15 @@ describe('security', () => {
     expect(declared.status).toBe(413);
     expect(declared.body.error).toBe('too_large');
 
-    const streamed = await new Promise<number>((resolve, reject) => {
-      const url = new URL(`${server.dbUrl}/scans/_bulk_docs`);
-      const req = http.request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: 'POST',
-          headers: { authorization: scanner, 'content-type': 'application/json' },
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      );
-      req.on('error', reject);
-      // Chunked: no Content-Length, so only counting the streamed bytes can catch it.
-      for (let i = 0; i < 20; i++) req.write('x'.repeat(8 * 1024));
-      req.end();
-    });
+    // Chunked: no Content-Length, so only counting the streamed bytes can catch it.
+    const streamed = await rawPost(
+      `${server.dbUrl}/scans/_bulk_docs`,
+      { authorization: scanner, 'content-type': 'application/json' },
+      (req) => {
+        for (let i = 0; i < 20; i++) req.write('x'.repeat(8 * 1024));
+        req.end();
+      },
+    );
     expect(streamed).toBe(413);
   });
 
