@@ -60,6 +60,12 @@ export default function ScanScreen() {
   const [lastScan, setLastScan] = useState<LastScan | null>(null); // printing (issue 5)
   const feedback = useRef<FeedbackOutput | null>(null);
   const seq = useRef(0);
+  // Codes that arrive while the device database is still opening wait here, in order, and are
+  // recorded the moment it has loaded what was scanned before (so duplicates are still caught).
+  const waiting = useRef<Array<{ raw: string; source: ScanSource }>>([]);
+  const [deskSeenReady, setDeskSeenReady] = useState(false);
+  if (desk?.ready && !deskSeenReady) setDeskSeenReady(true);
+  const canRecord = Boolean(dockhand) && deskSeenReady;
 
   const chosen = picked ?? platform?.store.getItem(MANIFEST_KEY) ?? '';
   const manifest = desk?.manifests.find((m) => m.id === chosen) ?? null;
@@ -84,8 +90,13 @@ export default function ScanScreen() {
 
   const handleCode = useCallback(
     (raw: string, source: ScanSource) => {
-      if (!dockhand) {
-        setMessage({ kind: 'error', text: 'Still opening storage. Try again in a second.' });
+      if (!dockhand || !canRecord) {
+        waiting.current.push({ raw, source });
+        const count = waiting.current.length;
+        setMessage({
+          kind: 'ok',
+          text: `Opening storage… ${count} ${count === 1 ? 'code' : 'codes'} will be recorded in a moment.`,
+        });
         return;
       }
       const shown = raw.trim();
@@ -133,8 +144,13 @@ export default function ScanScreen() {
         });
       });
     },
-    [dockhand, manifest, manifestId],
+    [dockhand, canRecord, manifest, manifestId],
   );
+
+  useEffect(() => {
+    if (!canRecord || waiting.current.length === 0) return;
+    for (const { raw, source } of waiting.current.splice(0)) handleCode(raw, source);
+  }, [canRecord, handleCode]);
 
   const handleRef = useRef(handleCode);
   useEffect(() => {
