@@ -1,15 +1,18 @@
 // Imports running in the background: progress a person can leave and come back to, the row
-// report, cancel, "import the good rows" later. The last 50 are kept in memory and in
-// DATA_DIR/api/imports.json (progress written at most every PERSIST_MS, reports beside it), so a
-// reload or a server restart still shows them; an import the restart cut short is marked failed
-// and its half manifest rolled back (recoverInterruptedImports).
+// report, cancel, "import the good rows" later — from any sync server in front of the store.
+// Each job is an `import:<id>` document in the servers' own database (server-db.ts): the server
+// running it writes its progress there at most every PERSIST_MS and at least every HEARTBEAT_MS
+// (its lease, lease.ts), the full row report goes in as an attachment when it ends, and the last
+// 50 are kept. A job whose server stopped (its lease ran out, or this very server restarted) is
+// ended by the first server that looks at it: marked failed with words that say what to do, its
+// half manifest rolled back, its upload freed for "Retry". A cancel asked on another server is
+// written into the job; its owner reads it on its next write and aborts.
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ColumnMapping } from '@/lib/core/manifest-columns';
 import {
-  IMPORT_ERRORS,
   ImportError,
   importManifest,
   stopParseWorkers,
@@ -23,6 +26,9 @@ import type {
   ValidationReport,
 } from '../import';
 import type { ImportStatus } from '@/lib/schema/manifest-api';
+import { HEARTBEAT_MS, abandonedReason, isAbandoned, leaseView } from './lease';
+import { docsWithPrefix, readDoc, updateDoc } from './server-db';
+import type { ServerDb, ServerDoc } from './server-db';
 import type { Upload } from './uploads';
 
 export type ImportState = 'running' | 'done' | 'failed';
@@ -50,8 +56,13 @@ export interface ImportJob {
   headers: string[];
   /** What the import was asked to do, so it can be run again on the same upload. */
   settings: ImportSettings;
-  /** The report summary of a job an earlier process ran (its full report is in a file). */
+  /** The report summary of a job read from the store (its full report is an attachment). */
   storedReport?: ImportStatus['report'];
+  /** The sync server that runs (or ran) it, and its last word: see lease.ts. */
+  owner: string;
+  heartbeatAt: string;
+  /** A person asked to cancel it on another server; its owner aborts on its next write. */
+  cancelRequested?: boolean;
   controller: AbortController;
 }
 
@@ -65,7 +76,9 @@ export interface ImportSettings {
 
 const KEEP_JOBS = 50;
 const REPORT_ISSUES_SHOWN = 50;
-const PERSIST_MS = 1_000; // progress reaches the disk at most once a second
+const PERSIST_MS = 1_000; // progress reaches the store at most once a second
+const PREFIX = 'import:';
+const REPORT_ATTACHMENT = 'report.json';
 
 /** The wire form of a job (no controller; the report cut to its first issues). */
 export function importStatusOf(job: ImportJob, canRetry = false): ImportStatus {
@@ -75,6 +88,9 @@ export function importStatusOf(job: ImportJob, canRetry = false): ImportStatus {
     headers: _headers,
     settings: _settings,
     storedReport,
+    owner: _owner,
+    heartbeatAt: _heartbeatAt,
+    cancelRequested: _cancelRequested,
     ...rest
   } = job;
   return {
@@ -101,132 +117,197 @@ export function importStatusOf(job: ImportJob, canRetry = false): ImportStatus {
 
 export interface StartImport extends ImportSettings {
   upload: Upload;
+  /** This server's copy of the upload's file. */
+  path: string;
   name: string;
   headers: string[];
   mode: 'good-rows' | 'refuse';
   user: string;
   writer: ManifestWriter;
-  /** Called when the import has settled (the upload is freed or deleted). */
+  /** Called when the import has settled. */
   onSettled: (job: ImportJob) => void;
 }
 
+/** What the registry needs from the rest of the server to end a job another server left. */
+export interface AbandonedJobCleanup {
+  /** Rolls back the job's manifest if it is still `importing` (waybills deleted, `failed`). */
+  rollBack(manifestId: string): Promise<void>;
+  /** Frees the job's upload for a retry. */
+  release(uploadId: string, importId: string): Promise<void>;
+}
+
 export interface ImportRegistry {
-  /** Loads the jobs an earlier process kept; the ones it left running are marked failed. */
+  /** Ends the jobs this server left running when it stopped. */
   open(): Promise<void>;
-  start(options: StartImport): ImportJob;
-  get(id: string): ImportJob | null;
-  list(): ImportJob[];
-  /** The full row report (from memory, or from its file for a job of an earlier process). */
+  /** Stores the job (every server sees it from here on), then runs it in the background. */
+  start(options: StartImport & { id: string }): Promise<ImportJob>;
+  get(id: string): Promise<ImportJob | null>;
+  list(): Promise<ImportJob[]>;
+  /** True when the job runs on some server now (here, or elsewhere within its lease). */
+  isLive(id: string): Promise<boolean>;
+  /** Aborts it here, or asks its owner to; false when it is not running. */
+  cancel(id: string): Promise<boolean>;
+  /** The full row report (from memory, or the job's attachment). */
   reportOf(job: ImportJob): Promise<ValidationReport | null>;
   writeReport(job: ImportJob, dir: string): Promise<string>;
   close(): Promise<void>;
 }
 
-/** A job as stored in imports.json: no controller, the report only as a summary. */
-type StoredJob = Omit<ImportJob, 'controller' | 'report'> & {
+/** A job as stored: no controller, the report only as a summary (the full one attached). */
+type StoredJob = Omit<ImportJob, 'controller' | 'report' | 'storedReport'> & {
   report: ImportStatus['report'];
 };
+type JobDoc = ServerDoc & StoredJob;
 
-export function createImportRegistry(
-  limits: ImportLimits,
-  log: Logger,
-  /** Where the jobs file and the full reports are kept; nothing is persisted when absent. */
-  dir?: string,
-): ImportRegistry {
-  const jobs = new Map<string, ImportJob>();
+export const newImportId = (): string => randomUUID();
+
+export function manifestIdOf(importId: string): string {
+  return `m-${importId.replace(/-/g, '').slice(0, 20)}`;
+}
+
+function storedOf(job: ImportJob): StoredJob {
+  const { controller: _c, report: _r, storedReport: _s, ...rest } = job;
+  return { ...rest, report: importStatusOf(job).report };
+}
+
+function jobOf(doc: JobDoc): ImportJob {
+  const {
+    _id: _i,
+    _rev: _v,
+    _attachments: _a,
+    report,
+    ...rest
+  } = doc as JobDoc & {
+    _attachments?: unknown;
+  };
+  return {
+    ...rest,
+    report: null,
+    ...(report ? { storedReport: report } : {}),
+    controller: new AbortController(),
+  };
+}
+
+export function createImportRegistry(options: {
+  db: ServerDb & { getAttachment?: unknown };
+  serverId: string;
+  limits: ImportLimits;
+  log: Logger;
+  cleanup: AbandonedJobCleanup;
+  now?: () => number;
+}): ImportRegistry {
+  const { db, serverId, limits, log, cleanup } = options;
+  const now = options.now ?? Date.now;
+  /** Jobs this process runs (and has run): the live objects. */
+  const mine = new Map<string, ImportJob>();
   const running = new Set<Promise<void>>();
-  const file = dir ? join(dir, 'imports.json') : null;
-  const reportFile = (id: string) => join(dir ?? '.', 'import-reports', `${id}.json`);
+  const me = { serverId, runs: (id: string) => mine.get(id)?.state === 'running' };
+  const iso = () => new Date(now()).toISOString();
 
-  // Writes go one after another (temp file, then rename: a crash never leaves half a file).
-  let writing: Promise<void> = Promise.resolve();
-  let dirty = false;
-  let timer: NodeJS.Timeout | null = null;
-  const persistNow = (): Promise<void> => {
-    if (!file) return Promise.resolve();
-    if (timer) clearTimeout(timer);
-    timer = null;
-    dirty = false;
-    const stored: StoredJob[] = [...jobs.values()].map((job) => {
-      const { controller: _c, report: _report, storedReport: _stored, ...rest } = job;
-      return { ...rest, report: importStatusOf(job).report };
+  // Each job's writes go one after another, so an older progress never lands after the end.
+  const writes = new Map<string, Promise<void>>();
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  /** Writes this server's view of its job, unless another server ended it meanwhile. */
+  const writeJob = (job: ImportJob, extra: Record<string, unknown> = {}): Promise<void> => {
+    const previous = writes.get(job.id) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      let lost = false;
+      await updateDoc<JobDoc>(db, PREFIX + job.id, (current) => {
+        lost = false;
+        if (current && (current.owner !== serverId || current.state !== 'running')) {
+          lost = true;
+          return null;
+        }
+        if (current?.cancelRequested) job.cancelRequested = true;
+        job.heartbeatAt = iso();
+        const { _id, _rev, ...kept } = current ?? { _id: '' };
+        return { ...kept, ...storedOf(job), ...extra } as Omit<JobDoc, '_id' | '_rev'>;
+      });
+      if (job.cancelRequested && job.state === 'running') job.controller.abort();
+      if (lost && job.state === 'running') {
+        log.warn({ importId: job.id }, 'another server ended this import; stopping it here');
+        job.controller.abort();
+      }
     });
-    const text = JSON.stringify({ version: 1, jobs: stored });
-    writing = writing
-      .then(async () => {
-        await writeFile(`${file}.tmp`, text, { mode: 0o600 });
-        await rename(`${file}.tmp`, file);
-      })
-      .catch((err: unknown) => log.error({ err, file }, 'import list not saved'));
-    return writing;
+    const logged = next.catch((err: unknown) =>
+      log.error({ err, importId: job.id }, 'import state not saved'),
+    );
+    writes.set(job.id, logged);
+    return logged;
   };
-  const persistSoon = () => {
-    if (!file || dirty) return;
-    dirty = true;
-    timer = setTimeout(() => void persistNow(), PERSIST_MS);
-    timer.unref();
+
+  const persistSoon = (job: ImportJob) => {
+    if (timers.has(job.id)) return;
+    const timer = setTimeout(() => {
+      timers.delete(job.id);
+      void writeJob(job);
+    }, PERSIST_MS).unref();
+    timers.set(job.id, timer);
   };
-  const saveReport = async (job: ImportJob) => {
-    if (!dir || !job.report) return;
-    const path = reportFile(job.id);
-    await mkdir(join(dir, 'import-reports'), { recursive: true, mode: 0o700 });
-    await writeFile(`${path}.tmp`, JSON.stringify(job.report), { mode: 0o600 });
-    await rename(`${path}.tmp`, path);
-  };
-  const forget = (id: string) => {
-    jobs.delete(id);
-    if (dir)
-      rm(reportFile(id), { force: true }).catch((err: unknown) =>
-        log.error({ err, importId: id }, 'old import report not deleted'),
-      );
-  };
+
+  /** Ends a job whose server stopped; only the server whose write wins cleans up after it. */
+  async function endAbandoned(doc: JobDoc): Promise<JobDoc> {
+    let reason = '';
+    const ended = await updateDoc<JobDoc>(db, doc._id, (current) => {
+      if (!current || !isAbandoned(leaseView(current, me, current.id, now()))) return null;
+      reason = abandonedReason(current, now());
+      const { _id, _rev, ...kept } = current;
+      return {
+        ...kept,
+        state: 'failed',
+        phase: 'failed',
+        finishedAt: current.finishedAt ?? iso(),
+        waybillsWritten: 0,
+        error: { code: 'IMPORT_ERR_INTERRUPTED', reason },
+      };
+    });
+    if (!ended) return (await readDoc<JobDoc>(db, doc._id)) ?? doc;
+    log.warn({ importId: ended.id, owner: doc.owner, reason }, 'abandoned import ended');
+    await cleanup.rollBack(ended.manifestId);
+    await cleanup.release(ended.uploadId, ended.id);
+    return ended;
+  }
+
+  /** The job as a person should see it now: this server's live object, or the stored one. */
+  async function current(doc: JobDoc): Promise<ImportJob> {
+    const own = mine.get(doc.id);
+    if (own) return own;
+    const view = leaseView(doc, me, doc.id, now());
+    return jobOf(isAbandoned(view) ? await endAbandoned(doc) : doc);
+  }
+
+  async function forgetOld(): Promise<void> {
+    const docs = await docsWithPrefix<JobDoc>(db, PREFIX);
+    const old = docs
+      .sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1))
+      .slice(KEEP_JOBS)
+      .filter((d) => d.state !== 'running');
+    for (const doc of old) {
+      await db.put({ _id: doc._id, _rev: doc._rev, _deleted: true } as never).catch((err) => {
+        if ((err as { status?: number }).status !== 409) throw err;
+      });
+      mine.delete(doc.id);
+    }
+  }
 
   return {
     async open() {
-      if (!file || !dir) return;
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      let stored: StoredJob[] = [];
-      try {
-        stored = (JSON.parse(await readFile(file, 'utf8')) as { jobs: StoredJob[] }).jobs;
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'ENOENT')
-          log.error({ err, file }, 'import list unreadable; starting with none');
-      }
-      const interrupted = IMPORT_ERRORS.IMPORT_ERR_INTERRUPTED.message;
-      for (const s of stored) {
-        const { report, ...rest } = s;
-        const job: ImportJob = {
-          ...rest,
-          report: null,
-          ...(report ? { storedReport: report } : {}),
-          controller: new AbortController(),
-        };
-        if (job.state === 'running') {
-          // This process never ran it: the server stopped mid-import. recoverInterruptedImports
-          // rolls its manifest back; here it only stops looking like it is still going.
-          job.state = 'failed';
-          job.phase = 'failed';
-          job.finishedAt = job.finishedAt ?? new Date().toISOString();
-          job.waybillsWritten = 0;
-          job.error = { code: 'IMPORT_ERR_INTERRUPTED', reason: interrupted };
-        }
-        jobs.set(job.id, job);
-      }
-      await persistNow();
+      // This server's own jobs still marked running: it stopped mid-import (orphaned).
+      for (const doc of await docsWithPrefix<JobDoc>(db, PREFIX))
+        if (doc.state === 'running' && doc.owner === serverId) await endAbandoned(doc);
     },
-    start(o) {
-      const id = randomUUID();
-      const manifestId = `m-${id.replace(/-/g, '').slice(0, 20)}`;
+    async start(o) {
       const sheetInfo = o.upload.inspection.sheets.find((s) => s.name === o.sheet);
       const job: ImportJob = {
-        id,
-        manifestId,
+        id: o.id,
+        manifestId: manifestIdOf(o.id),
         name: o.name,
         uploadId: o.upload.id,
         fileName: o.upload.fileName,
         user: o.user,
         mode: o.mode,
-        startedAt: new Date().toISOString(),
+        startedAt: iso(),
         finishedAt: null,
         state: 'running',
         phase: 'queued',
@@ -244,16 +325,19 @@ export function createImportRegistry(
           mapping: o.mapping,
           ...(o.waybillPattern ? { waybillPattern: o.waybillPattern } : {}),
         },
+        owner: serverId,
+        heartbeatAt: iso(),
         controller: new AbortController(),
       };
-      jobs.set(id, job);
-      for (const old of [...jobs.values()].slice(0, Math.max(0, jobs.size - KEEP_JOBS)))
-        if (old.state !== 'running') forget(old.id);
-      void persistNow();
+      mine.set(job.id, job);
+      // Stored before anything of it exists in the store: a manifest `importing` with no live
+      // job is one a stopped server left (rollBackOrphans in index.ts).
+      await updateDoc<JobDoc>(db, PREFIX + job.id, () => storedOf(job));
+      forgetOld().catch((err: unknown) => log.error({ err }, 'old imports not deleted'));
+      const heartbeat = setInterval(() => void writeJob(job), HEARTBEAT_MS).unref();
 
-      o.upload.busy = true;
       const run = importManifest({
-        path: o.upload.path,
+        path: o.path,
         inspection: o.upload.inspection,
         sheet: o.sheet,
         header: o.header,
@@ -267,7 +351,7 @@ export function createImportRegistry(
         signal: job.controller.signal,
         log,
         manifest: {
-          id: manifestId,
+          id: job.manifestId,
           name: o.name,
           createdAt: job.startedAt,
           createdBy: o.user,
@@ -280,7 +364,7 @@ export function createImportRegistry(
           job.totalBytes = p.totalBytes;
           job.rowsRead = p.rowsRead;
           job.waybillsWritten = p.waybillsWritten;
-          persistSoon();
+          persistSoon(job);
         },
       }).then(
         (result) => {
@@ -290,7 +374,7 @@ export function createImportRegistry(
           job.waybillsWritten = result.manifest.rowCount;
           job.bytesRead = job.totalBytes;
           log.info(
-            { importId: id, manifestId, rows: result.manifest.rowCount },
+            { importId: job.id, manifestId: job.manifestId, rows: result.manifest.rowCount },
             'manifest imported',
           );
         },
@@ -305,34 +389,80 @@ export function createImportRegistry(
           job.report = failure.report ?? null;
           job.waybillsWritten = 0;
           log.warn(
-            { importId: id, manifestId, code: failure.code, detail: failure.detail },
+            {
+              importId: job.id,
+              manifestId: job.manifestId,
+              code: failure.code,
+              detail: failure.detail,
+            },
             'manifest import failed',
           );
         },
       );
-      const settled = run
-        .then(() =>
-          saveReport(job).catch((err: unknown) =>
-            log.error({ err, importId: id }, 'import report not saved'),
-          ),
-        )
-        .finally(async () => {
-          job.finishedAt = new Date().toISOString();
-          o.upload.busy = false;
-          await persistNow();
-          running.delete(settled);
-          o.onSettled(job);
-        });
+      const settled = run.finally(async () => {
+        clearInterval(heartbeat);
+        clearTimeout(timers.get(job.id));
+        timers.delete(job.id);
+        job.finishedAt = iso();
+        // The end and the full report in one write: whoever reads "done" can read the report.
+        const attachment = job.report
+          ? {
+              _attachments: {
+                [REPORT_ATTACHMENT]: {
+                  content_type: 'application/json',
+                  data: Buffer.from(JSON.stringify(job.report)).toString('base64'),
+                },
+              },
+            }
+          : {};
+        await writeJob(job, attachment);
+        await cleanup
+          .release(job.uploadId, job.id)
+          .catch((err: unknown) => log.error({ err, importId: job.id }, 'upload not freed'));
+        running.delete(settled);
+        o.onSettled(job);
+      });
       running.add(settled);
       return job;
     },
-    get: (id) => jobs.get(id) ?? null,
-    list: () => [...jobs.values()].reverse(),
+    async get(id) {
+      if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+      const doc = await readDoc<JobDoc>(db, PREFIX + id);
+      return doc ? current(doc) : null;
+    },
+    async list() {
+      const docs = await docsWithPrefix<JobDoc>(db, PREFIX);
+      docs.sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
+      return Promise.all(docs.slice(0, KEEP_JOBS).map(current));
+    },
+    async isLive(id) {
+      const job = await this.get(id);
+      return job?.state === 'running';
+    },
+    async cancel(id) {
+      const own = mine.get(id);
+      if (own) {
+        if (own.state !== 'running') return false;
+        own.controller.abort();
+        return true;
+      }
+      const job = await this.get(id);
+      if (job?.state !== 'running') return false;
+      await updateDoc<JobDoc>(db, PREFIX + id, (doc) => {
+        if (!doc || doc.state !== 'running') return null;
+        const { _id, _rev, ...kept } = doc;
+        return { ...kept, cancelRequested: true };
+      });
+      return true;
+    },
     async reportOf(job) {
       if (job.report) return job.report;
-      if (!dir || !job.storedReport) return null;
+      if (!job.storedReport) return null;
       try {
-        return JSON.parse(await readFile(reportFile(job.id), 'utf8')) as ValidationReport;
+        const data = (await (
+          db as unknown as { getAttachment(id: string, name: string): Promise<Buffer> }
+        ).getAttachment(PREFIX + job.id, REPORT_ATTACHMENT)) as Buffer;
+        return JSON.parse(data.toString('utf8')) as ValidationReport;
       } catch (err) {
         log.warn({ err, importId: job.id }, 'stored import report unreadable');
         return null;
@@ -351,9 +481,9 @@ export function createImportRegistry(
       return file;
     },
     async close() {
-      for (const job of jobs.values()) job.controller.abort();
+      for (const job of mine.values()) job.controller.abort();
       await Promise.allSettled([...running]);
-      await Promise.all([persistNow(), stopParseWorkers()]);
+      await Promise.all([...writes.values(), stopParseWorkers()]);
     },
   };
 }

@@ -1,8 +1,10 @@
 // `/api`: manifest upload → preview → import (background, with progress and a row report) and
 // exports. Same session as `/db`; admins and supervisors only; JSON errors `{ error, reason, code }`.
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { UploadPreview } from '@/lib/schema/manifest-api';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
@@ -11,14 +13,9 @@ import { z } from 'zod';
 import { EXPORT_FORMATS, EXPORT_KINDS } from '@/lib/core/export-rows';
 import { knownTimeZone } from '@/lib/core/time-zone';
 import { mappingError, withHeaderRow } from '@/lib/core/manifest-columns';
+import type { Manifest } from '@/lib/schema';
 import type { Store } from '../store/store';
-import {
-  ImportError,
-  importLimits,
-  pouchManifestWriter,
-  prewarmParseWorker,
-  recoverInterruptedImports,
-} from '../import';
+import { ImportError, importLimits, pouchManifestWriter, prewarmParseWorker } from '../import';
 import type { ImportLimits, ImportLimitsInput, ManifestPreview, PouchLike } from '../import';
 import { contentTypeOneOf, requireManifestRole, sameOriginOnly, userOf } from './auth';
 import { sendApiError, sendImportError } from './errors';
@@ -30,11 +27,15 @@ import {
   writeExportXlsx,
 } from './exports';
 import { openScansMarks } from '../exports/scans-marks';
-import { createImportRegistry, importStatusOf } from './imports';
-import type { ImportJob, StartImport } from './imports';
+import type { ScansMarks } from '../exports/scans-marks';
+import { createImportRegistry, importStatusOf, manifestIdOf, newImportId } from './imports';
+import type { ImportJob, ImportRegistry, StartImport } from './imports';
+import { isAbandoned, leaseView } from './lease';
 import { columnMappingSchema, openMappingMemory, withRememberedHeader } from './mapping-memory';
 import type { MappingMemory } from './mapping-memory';
-import { openUploadRegistry } from './uploads';
+import { migrateApiFiles } from './migrate-files';
+import { SERVER_DB, docsWithPrefix } from './server-db';
+import { attachmentBlobs, migrateUploadRecords, openUploadRegistry } from './uploads';
 import type { Upload, UploadRegistry } from './uploads';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -52,7 +53,7 @@ export interface ApiDeps {
 
 export interface Api {
   router: Router;
-  /** Prepares the upload folder and remembered mappings (after the store is open). */
+  /** Opens the shared state in the store and ends imports this server left (store open). */
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -97,35 +98,57 @@ const route =
     fn(req, res).catch(next);
   };
 
+/**
+ * This server's name in import jobs (lease.ts): kept in DATA_DIR so that a restarted server knows
+ * its own unfinished jobs at once. Each sync server needs its own DATA_DIR.
+ */
+async function serverIdOf(apiDir: string): Promise<string> {
+  const file = join(apiDir, 'server-id');
+  try {
+    const id = (await readFile(file, 'utf8')).trim();
+    if (/^[\w.-]{1,100}$/.test(id)) return id;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ENOENT') throw err;
+  }
+  const id = `${hostname()
+    .replace(/[^\w.-]/g, '_')
+    .slice(0, 60)}-${randomBytes(4).toString('hex')}`;
+  await mkdir(apiDir, { recursive: true, mode: 0o700 });
+  await writeFile(file, `${id}\n`, { mode: 0o600 });
+  return id;
+}
+
+interface SharedState {
+  uploads: UploadRegistry;
+  memory: MappingMemory;
+  imports: ImportRegistry;
+  marks: ScansMarks;
+}
+
 export function createApi(deps: ApiDeps): Api {
   const { log } = deps;
   const limits: ImportLimits = importLimits(deps.limits);
   const apiDir = join(deps.dataDir, 'api');
   const reportDir = join(deps.dataDir, 'uploads-reports');
-  let uploads: UploadRegistry | null = null;
-  let memory: MappingMemory | null = null;
-  const imports = createImportRegistry(limits, log, apiDir);
-  const scansMarks = openScansMarks(join(apiDir, 'scans-marks.json'), log);
+  let shared: SharedState | null = null;
 
   const router = express.Router();
   const auth = requireManifestRole(() => deps.store()?.upstream ?? null, log);
-  const ready = (
-    res: Response,
-  ): { uploads: UploadRegistry; memory: MappingMemory; store: Store } | null => {
+  const ready = (res: Response): (SharedState & { store: Store }) | null => {
     const store = deps.store();
-    if (!store || !uploads || !memory) {
+    if (!store || !shared) {
       sendApiError(res, 'API_ERR_STORE');
       return null;
     }
-    return { uploads, memory, store };
+    return { ...shared, store };
   };
 
-  const previewBody = (
+  const previewBody = async (
     upload: Upload,
     found: ManifestPreview,
     mem: MappingMemory,
-  ): UploadPreview => {
-    const preview = withRememberedHeader(found, mem);
+  ): Promise<UploadPreview> => {
+    const preview = await withRememberedHeader(found, mem);
     return {
       uploadId: upload.id,
       fileName: upload.fileName,
@@ -137,21 +160,31 @@ export function createApi(deps: ApiDeps): Api {
       header: preview.header,
       suggestion: preview.suggestion,
       fingerprint: preview.fingerprint,
-      remembered: preview.fingerprint ? mem.get(preview.fingerprint) : null,
+      remembered: preview.fingerprint ? await mem.get(preview.fingerprint) : null,
     };
   };
 
   /** The wire status; `canRetry` when the file is still kept and idle. */
-  const statusOf = (job: ImportJob) => {
-    const upload = uploads?.get(job.uploadId);
-    return importStatusOf(job, job.state !== 'running' && !!upload && !upload.busy);
+  const statusOf = async (ctx: SharedState, job: ImportJob) => {
+    if (job.state === 'running') return importStatusOf(job, false);
+    const upload = await ctx.uploads.get(job.uploadId);
+    return importStatusOf(job, !!upload && !upload.busyWith);
   };
 
+  /**
+   * Starts an import of a kept upload, unless another import of it runs (on any server): answers
+   * the job, or the API error to send.
+   */
   const startImportOf = async (
-    ctx: { uploads: UploadRegistry; store: Store },
+    ctx: SharedState & { store: Store },
     upload: Upload,
-    options: Omit<StartImport, 'upload' | 'writer' | 'onSettled'>,
-  ): Promise<ImportJob> => {
+    options: Omit<StartImport, 'upload' | 'writer' | 'onSettled' | 'path'>,
+  ): Promise<ImportJob | 'API_ERR_UPLOAD_BUSY' | 'API_ERR_UNKNOWN_UPLOAD'> => {
+    const path = await ctx.uploads.fileOf(upload);
+    if (!path) return 'API_ERR_UNKNOWN_UPLOAD';
+    const id = newImportId();
+    if (!(await ctx.uploads.claim(upload.id, id, (other) => ctx.imports.isLive(other))))
+      return 'API_ERR_UPLOAD_BUSY';
     const [manifests, waybills, scans] = await Promise.all([
       ctx.store.database('manifests'),
       ctx.store.database('waybills'),
@@ -166,16 +199,17 @@ export function createApi(deps: ApiDeps): Api {
       },
       { trustedWaybills: true },
     );
-    return imports.start({
+    return ctx.imports.start({
       ...options,
+      id,
       upload,
+      path,
       writer: {
         ...writer,
         async createManifest(doc) {
           // Its export then reads only the scans stored from here on (exports.ts); without the
           // mark it reads them all, so a failure here only costs speed.
-          const marks = await scansMarks;
-          await marks
+          await ctx.marks
             .mark(scans, doc.id)
             .catch((err: unknown) => log.warn({ err, manifestId: doc.id }, 'scans mark not saved'));
           await writer.createManifest(doc);
@@ -207,7 +241,7 @@ export function createApi(deps: ApiDeps): Api {
         const { upload, preview } = await ctx.uploads.receive(req, userOf(res).name);
         // An import usually follows: have its parse worker loaded while the mapping is checked.
         void prewarmParseWorker();
-        res.status(201).json(previewBody(upload, preview, ctx.memory));
+        res.status(201).json(await previewBody(upload, preview, ctx.memory));
       } catch (err) {
         if (!(err instanceof ImportError)) throw err;
         req.log.info({ code: err.code, detail: err.detail }, 'upload refused');
@@ -225,11 +259,13 @@ export function createApi(deps: ApiDeps): Api {
     route(async (req, res) => {
       const ctx = ready(res);
       if (!ctx) return;
-      const upload = ctx.uploads.get(String(req.params.uploadId));
+      const upload = await ctx.uploads.get(String(req.params.uploadId));
       if (!upload) return sendApiError(res, 'API_ERR_UNKNOWN_UPLOAD');
       const sheet = typeof req.query.sheet === 'string' ? req.query.sheet : undefined;
       try {
-        res.json(previewBody(upload, await ctx.uploads.preview(upload, sheet), ctx.memory));
+        const preview = await ctx.uploads.preview(upload, sheet);
+        if (!preview) return sendApiError(res, 'API_ERR_UNKNOWN_UPLOAD');
+        res.json(await previewBody(upload, preview, ctx.memory));
       } catch (err) {
         if (!(err instanceof ImportError)) throw err;
         sendImportError(res, err.code);
@@ -246,9 +282,10 @@ export function createApi(deps: ApiDeps): Api {
     route(async (req, res) => {
       const ctx = ready(res);
       if (!ctx) return;
-      const upload = ctx.uploads.get(String(req.params.uploadId));
+      const upload = await ctx.uploads.get(String(req.params.uploadId));
       if (!upload) return sendApiError(res, 'API_ERR_UNKNOWN_UPLOAD');
-      if (upload.busy) return sendApiError(res, 'API_ERR_UPLOAD_BUSY');
+      if (upload.busyWith && (await ctx.imports.isLive(upload.busyWith)))
+        return sendApiError(res, 'API_ERR_UPLOAD_BUSY');
       const parsed = importBodySchema.safeParse(req.body);
       if (!parsed.success) {
         if (parsed.error.issues.some((i) => i.path[0] === 'mapping'))
@@ -262,7 +299,9 @@ export function createApi(deps: ApiDeps): Api {
       const body = parsed.data;
       let preview: ManifestPreview;
       try {
-        preview = withRememberedHeader(await ctx.uploads.preview(upload, body.sheet), ctx.memory);
+        const found = await ctx.uploads.preview(upload, body.sheet);
+        if (!found) return sendApiError(res, 'API_ERR_UNKNOWN_UPLOAD');
+        preview = await withRememberedHeader(found, ctx.memory);
       } catch (err) {
         if (!(err instanceof ImportError)) throw err;
         return sendImportError(res, err.code);
@@ -292,21 +331,35 @@ export function createApi(deps: ApiDeps): Api {
         ...(body.waybillPattern ? { waybillPattern: body.waybillPattern } : {}),
         user,
       });
+      if (typeof job === 'string') return sendApiError(res, job);
       res.status(202).json({ manifestId: job.manifestId, importId: job.id });
     }),
   );
 
-  router.get('/imports', auth, (_req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.json({ imports: imports.list().map((job) => statusOf(job)) });
-  });
+  router.get(
+    '/imports',
+    auth,
+    route(async (_req, res) => {
+      const ctx = ready(res);
+      if (!ctx) return;
+      const jobs = await ctx.imports.list();
+      res.setHeader('Cache-Control', 'no-store');
+      res.json({ imports: await Promise.all(jobs.map((job) => statusOf(ctx, job))) });
+    }),
+  );
 
-  router.get('/imports/:importId', auth, (req, res) => {
-    const job = imports.get(String(req.params.importId));
-    if (!job) return sendApiError(res, 'API_ERR_UNKNOWN_IMPORT');
-    res.setHeader('Cache-Control', 'no-store');
-    res.json(statusOf(job));
-  });
+  router.get(
+    '/imports/:importId',
+    auth,
+    route(async (req, res) => {
+      const ctx = ready(res);
+      if (!ctx) return;
+      const job = await ctx.imports.get(String(req.params.importId));
+      if (!job) return sendApiError(res, 'API_ERR_UNKNOWN_IMPORT');
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(await statusOf(ctx, job));
+    }),
+  );
 
   // Runs a finished import again on the same kept file with the same choices — "import the good
   // rows" after a reload, a restart or a day, without uploading the file again.
@@ -319,15 +372,14 @@ export function createApi(deps: ApiDeps): Api {
     route(async (req, res) => {
       const ctx = ready(res);
       if (!ctx) return;
-      const job = imports.get(String(req.params.importId));
+      const job = await ctx.imports.get(String(req.params.importId));
       if (!job) return sendApiError(res, 'API_ERR_UNKNOWN_IMPORT');
       const parsed = retryBodySchema.safeParse(req.body);
       if (!parsed.success)
         return sendApiError(res, 'API_ERR_BAD_REQUEST', 'Use {"mode":"good-rows"}.');
       if (job.state === 'running') return sendApiError(res, 'API_ERR_UPLOAD_BUSY');
-      const upload = ctx.uploads.get(job.uploadId);
+      const upload = await ctx.uploads.get(job.uploadId);
       if (!upload) return sendApiError(res, 'API_ERR_UNKNOWN_UPLOAD');
-      if (upload.busy) return sendApiError(res, 'API_ERR_UPLOAD_BUSY');
       const next = await startImportOf(ctx, upload, {
         name: job.name,
         ...job.settings,
@@ -335,26 +387,37 @@ export function createApi(deps: ApiDeps): Api {
         mode: parsed.data.mode,
         user: userOf(res).name,
       });
+      if (typeof next === 'string') return sendApiError(res, next);
       res.status(202).json({ manifestId: next.manifestId, importId: next.id });
     }),
   );
 
-  router.post('/imports/:importId/cancel', auth, sameOriginOnly, (req, res) => {
-    const job = imports.get(String(req.params.importId));
-    if (!job) return sendApiError(res, 'API_ERR_UNKNOWN_IMPORT');
-    job.controller.abort();
-    res.status(202).json({ ok: true });
-  });
+  router.post(
+    '/imports/:importId/cancel',
+    auth,
+    sameOriginOnly,
+    route(async (req, res) => {
+      const ctx = ready(res);
+      if (!ctx) return;
+      const id = String(req.params.importId);
+      if (!(await ctx.imports.get(id))) return sendApiError(res, 'API_ERR_UNKNOWN_IMPORT');
+      // On this server it aborts now; on another, its owner aborts on its next write (≤ 5 s).
+      await ctx.imports.cancel(id);
+      res.status(202).json({ ok: true });
+    }),
+  );
 
   router.get(
     '/imports/:importId/report.xlsx',
     auth,
     route(async (req, res) => {
-      const job = imports.get(String(req.params.importId));
+      const ctx = ready(res);
+      if (!ctx) return;
+      const job = await ctx.imports.get(String(req.params.importId));
       if (!job) return sendApiError(res, 'API_ERR_UNKNOWN_IMPORT');
-      if (!(await imports.reportOf(job))) return sendApiError(res, 'API_ERR_NO_REPORT');
+      if (!(await ctx.imports.reportOf(job))) return sendApiError(res, 'API_ERR_NO_REPORT');
       await mkdir(reportDir, { recursive: true });
-      const file = await imports.writeReport(job, reportDir);
+      const file = await ctx.imports.writeReport(job, reportDir);
       res.setHeader('Content-Type', XLSX_TYPE);
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader(
@@ -380,8 +443,9 @@ export function createApi(deps: ApiDeps): Api {
     '/manifests/:manifestId/export',
     auth,
     route(async (req, res) => {
-      const store = deps.store();
-      if (!store) return sendApiError(res, 'API_ERR_STORE');
+      const ctx = ready(res);
+      if (!ctx) return;
+      const { store } = ctx;
       const query = exportQuerySchema.safeParse(req.query);
       if (!query.success)
         return sendApiError(
@@ -410,7 +474,7 @@ export function createApi(deps: ApiDeps): Api {
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Content-Disposition', contentDisposition(name, kind, format));
       res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE);
-      const scansMark = (await scansMarks).of(manifestId);
+      const scansMark = await ctx.marks.of(manifestId);
       const pages = exportRows({ manifests, waybills, scans, scansMark }, manifestId, kind);
       const started = Date.now();
       const rows =
@@ -440,34 +504,111 @@ export function createApi(deps: ApiDeps): Api {
   return {
     router,
     async start() {
-      // Imports a stopped process left half done are rolled back before anyone can start one.
       const store = deps.store();
-      if (store) {
-        const [manifests, waybills] = await Promise.all([
-          store.database('manifests'),
-          store.database('waybills'),
-        ]);
-        const recovered = await recoverInterruptedImports({
-          manifests: manifests as unknown as PouchLike,
-          waybills: waybills as unknown as PouchLike,
+      if (!store) return;
+      const [db, manifests, waybills] = await Promise.all([
+        store.database(SERVER_DB),
+        store.database('manifests'),
+        store.database('waybills'),
+      ]);
+      const serverId = await serverIdOf(apiDir);
+      const writer = pouchManifestWriter({
+        manifests: manifests as unknown as PouchLike,
+        waybills: waybills as unknown as PouchLike,
+      });
+      /** A manifest still `importing` whose import no server runs: waybills go, it is `failed`. */
+      const rollBack = async (manifestId: string) => {
+        const doc = await (manifests as unknown as PouchLike).get(manifestId).catch((err) => {
+          if ((err as { status?: number }).status === 404) return null;
+          throw err;
         });
-        for (const r of recovered) log.warn(r, 'interrupted manifest import rolled back');
-      }
-      await imports.open();
-      uploads = await openUploadRegistry({
-        dir: join(deps.dataDir, 'uploads'),
+        if (!doc || doc.status !== 'importing') return;
+        const { _id: _ignored, _rev: _r, ...rest } = doc;
+        const waybillsDeleted = await writer.deleteWaybills(manifestId);
+        await writer.updateManifest({
+          ...(rest as Omit<Manifest, 'id'>),
+          id: manifestId,
+          rowCount: 0,
+          status: 'failed',
+        });
+        log.warn({ manifestId, waybillsDeleted }, 'interrupted manifest import rolled back');
+      };
+      // Files only an attachment makes visible to every server (Apache CouchDB); on the embedded
+      // store there is one server, and the files stay beside the store.
+      const blobs = store.kind === 'couchdb' ? attachmentBlobs(db) : null;
+      const uploadsDir = join(deps.dataDir, 'uploads');
+      await migrateApiFiles(apiDir, db, serverId, log);
+      await migrateUploadRecords(uploadsDir, db, blobs, log);
+      const uploads = await openUploadRegistry({
+        db,
+        dir: uploadsDir,
         limits,
         log,
+        blobs,
         ...(deps.uploadTtlMs !== undefined ? { ttlMs: deps.uploadTtlMs } : {}),
         ...(deps.uploadsMaxBytes !== undefined ? { maxStoredBytes: deps.uploadsMaxBytes } : {}),
       });
-      memory = await openMappingMemory(join(apiDir, 'mappings.json'), log);
+      const imports = createImportRegistry({
+        db,
+        serverId,
+        limits,
+        log,
+        cleanup: { rollBack, release: (uploadId, importId) => uploads.release(uploadId, importId) },
+      });
+      // Imports this server left running end now (a restart); then every manifest still
+      // `importing` whose job no server runs any more is rolled back, before anyone can start one.
+      await imports.open();
+      await rollBackOrphans(manifests as unknown as PouchLike, db, serverId, rollBack);
+      shared = {
+        uploads,
+        imports,
+        memory: openMappingMemory(db, log),
+        marks: openScansMarks(db, log),
+      };
       await rm(reportDir, { recursive: true, force: true });
     },
     async close() {
-      await imports.close();
-      await uploads?.close();
-      uploads = null;
+      const closing = shared;
+      shared = null;
+      await closing?.imports.close();
+      await closing?.uploads.close();
     },
   };
 }
+
+/**
+ * Manifests left `importing` by a stopped server (no live job of any server names them) are
+ * rolled back. A job is stored before its manifest is created, so a running import elsewhere is
+ * always seen here and left alone.
+ */
+async function rollBackOrphans(
+  manifests: PouchLike,
+  db: Parameters<typeof docsWithPrefix>[0],
+  serverId: string,
+  rollBack: (manifestId: string) => Promise<void>,
+): Promise<void> {
+  const jobs = await docsWithPrefix<
+    ServerDocOf<{
+      id: string;
+      state: 'running' | 'done' | 'failed';
+      owner: string;
+      heartbeatAt: string;
+    }>
+  >(db, 'import:');
+  const now = Date.now();
+  const live = new Set(
+    jobs
+      .filter((j) => !isAbandoned(leaseView(j, { serverId, runs: () => false }, j.id, now)))
+      .filter((j) => j.state === 'running')
+      .map((j) => manifestIdOf(j.id)),
+  );
+  const all = (await manifests.allDocs({ include_docs: true })) as unknown as {
+    rows: { id: string; doc?: Record<string, unknown> }[];
+  };
+  for (const row of all.rows) {
+    if (row.doc?.status !== 'importing' || live.has(row.id)) continue;
+    await rollBack(row.id);
+  }
+}
+
+type ServerDocOf<T> = T & { _id: string; _rev?: string };

@@ -1,11 +1,13 @@
-// Remembered column mappings per source layout (the header fingerprint), in one small JSON file
-// under DATA_DIR: the next file from the same system is mapped the way the person confirmed.
+// Remembered column mappings per source layout (the header fingerprint), one `mapping:<fingerprint>`
+// document each in the servers' own database (server-db.ts): the next file from the same system
+// is mapped the way the person confirmed, whichever sync server they reach.
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { mappingFingerprint, withHeaderRow } from '@/lib/core/manifest-columns';
 import type { ColumnMapping } from '@/lib/core/manifest-columns';
 import type { ManifestPreview } from '../import';
-import { openJsonRecords } from './json-file';
+import { docsByIds, docsWithPrefix, updateDoc } from './server-db';
+import type { ServerDb, ServerDoc } from './server-db';
 
 export const columnMappingSchema = z
   .object({
@@ -27,22 +29,59 @@ const rememberedSchema = z.object({
 export type RememberedMapping = z.infer<typeof rememberedSchema>;
 
 const MAX_SOURCES = 500; // oldest forgotten first
+const PREFIX = 'mapping:';
 
 export interface MappingMemory {
-  get(fingerprint: string): RememberedMapping | null;
+  get(fingerprint: string): Promise<RememberedMapping | null>;
+  /** The remembered mappings of several layouts, in one read. */
+  getMany(fingerprints: string[]): Promise<Map<string, RememberedMapping>>;
   remember(fingerprint: string, entry: RememberedMapping): Promise<void>;
 }
 
-export async function openMappingMemory(file: string, log: Logger): Promise<MappingMemory> {
-  const records = await openJsonRecords(file, rememberedSchema, {
-    max: MAX_SOURCES,
-    stampOf: (entry) => entry.savedAt,
-    onUnreadable: (err) =>
-      log.warn({ err, file }, 'remembered mappings unreadable; starting with none'),
-    // The mapping still applies to the import; only the memory of it is lost.
-    onSaveError: (err) => log.error({ err, file }, 'could not save remembered mappings'),
-  });
-  return { get: (fingerprint) => records.get(fingerprint), remember: records.set };
+type MappingDoc = ServerDoc & RememberedMapping;
+
+const entryOf = (doc: MappingDoc | undefined): RememberedMapping | null => {
+  const parsed = rememberedSchema.safeParse(doc);
+  return parsed.success ? parsed.data : null;
+};
+
+export function openMappingMemory(db: ServerDb, log: Logger): MappingMemory {
+  const getMany = async (fingerprints: string[]) => {
+    const ids = [...new Set(fingerprints)].map((f) => PREFIX + f);
+    const docs = await docsByIds<MappingDoc>(db, ids);
+    const found = new Map<string, RememberedMapping>();
+    for (const [id, doc] of docs) {
+      const entry = entryOf(doc);
+      if (entry) found.set(id.slice(PREFIX.length), entry);
+    }
+    return found;
+  };
+  /** Past MAX_SOURCES layouts, the oldest are forgotten (a conflict: another server did it). */
+  const forgetOldest = async () => {
+    const all = await docsWithPrefix<MappingDoc>(db, PREFIX);
+    if (all.length <= MAX_SOURCES) return;
+    const oldest = all.sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1));
+    for (const doc of oldest.slice(0, all.length - MAX_SOURCES)) {
+      await db.put({ _id: doc._id, _rev: doc._rev, _deleted: true } as never).catch((err) => {
+        if ((err as { status?: number }).status !== 409) throw err;
+      });
+    }
+  };
+  return {
+    async get(fingerprint) {
+      return (await getMany([fingerprint])).get(fingerprint) ?? null;
+    },
+    getMany,
+    async remember(fingerprint, entry) {
+      // The mapping still applies to the import; only the memory of it is lost.
+      try {
+        await updateDoc<MappingDoc>(db, PREFIX + fingerprint, () => entry);
+        await forgetOldest();
+      } catch (err) {
+        log.error({ err, fingerprint }, 'could not save the remembered mapping');
+      }
+    },
+  };
 }
 
 export type { ColumnMapping };
@@ -52,11 +91,13 @@ export type { ColumnMapping };
  * layout before: the first of its rows whose fingerprint has a remembered mapping. Unchanged
  * when a header was found or none of its rows is remembered.
  */
-export function withRememberedHeader(
+export async function withRememberedHeader(
   preview: ManifestPreview,
   memory: MappingMemory,
-): ManifestPreview {
+): Promise<ManifestPreview> {
   if (preview.header) return preview;
-  const row = preview.rows.find((r) => memory.get(mappingFingerprint(r.cells)));
+  const prints = preview.rows.map((r) => mappingFingerprint(r.cells));
+  const known = await memory.getMany(prints);
+  const row = preview.rows.find((_r, i) => known.has(prints[i]!));
   return (row && withHeaderRow(preview, row.rowNumber)) ?? preview;
 }

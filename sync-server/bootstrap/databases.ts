@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store';
 import { DESIGN_DOC_ID, designDocFor } from './design-docs';
 import { EXPORT_VIEWS_DOC_ID, SCANS_EXPORT_VIEWS_DOC } from './export-views';
+import { SERVER_DB, SERVER_DB_SECURITY } from '../api/server-db';
 
 /**
  * _security: members may read, `admin`-role users are database admins.
@@ -53,6 +54,10 @@ export async function bootstrapDatabases(store: Store, log: Logger): Promise<voi
       log.info({ db: 'scans' }, 'installed the export views');
     }
   }
+  // The sync servers' shared state (api/server-db.ts): server admins only, no design document.
+  const serverDb = await store.database(SERVER_DB);
+  if (!serverDb.putSecurity) throw new Error(`store has no _security support for ${SERVER_DB}`);
+  await serverDb.putSecurity(SERVER_DB_SECURITY);
   // _users: `admin`-role users administer accounts; reads are limited by the guard (own doc only).
   const users = await store.database('_users');
   if (!users.putSecurity) throw new Error('store has no _security support for _users');

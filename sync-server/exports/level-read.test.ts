@@ -19,6 +19,7 @@ import {
   winningSeqOf,
 } from './level-read';
 import type { Doc } from './level-read';
+import { SERVER_DB } from '../api/server-db';
 import { openScansMarks } from './scans-marks';
 import type { ScansMarks } from './scans-marks';
 
@@ -213,12 +214,14 @@ describe('exports of a manifest read the scans stored after it was created', () 
   let scans: PouchDatabase;
   let manifests: PouchDatabase;
   let marks: ScansMarks;
+  let serverDb: PouchDatabase;
+  const marked = new Map<string, Awaited<ReturnType<ScansMarks['of']>>>();
   let markSeq = 0;
   const sourceOf = (manifestId: string): ExportSource => ({
     manifests,
     waybills,
     scans,
-    scansMark: marks.of(manifestId),
+    scansMark: marked.get(manifestId) ?? null,
   });
   const scan = scanOf('m3');
 
@@ -237,9 +240,11 @@ describe('exports of a manifest read the scans stored after it was created', () 
       }),
       { _id: '_design/x', views: {} },
     ]);
-    marks = await openScansMarks(join(dir, 'scans-marks.json'), pino({ level: 'silent' }));
+    serverDb = await store.database(SERVER_DB);
+    marks = openScansMarks(serverDb, pino({ level: 'silent' }));
     await marks.mark(scans, 'm3');
     await marks.mark(scans, 'm4');
+    for (const id of ['m3', 'm4']) marked.set(id, await marks.of(id));
     markSeq = (await scans.info()).update_seq as number;
     await manifests.bulkDocs([
       { _id: 'm3', name: 'M3' },
@@ -270,13 +275,14 @@ describe('exports of a manifest read the scans stored after it was created', () 
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('the mark is where the database stood, kept when marked again, and saved', async () => {
-    expect(marks.of('m3')).toMatchObject({ seq: markSeq });
+  it('the mark is where the database stood, kept when marked again, and stored', async () => {
+    expect(await marks.of('m3')).toMatchObject({ seq: markSeq });
     await marks.mark(scans, 'm3');
-    expect(marks.of('m3')?.seq).toBe(markSeq);
-    const reopened = await openScansMarks(join(dir, 'scans-marks.json'), pino({ level: 'silent' }));
-    expect(reopened.of('m3')).toEqual(marks.of('m3'));
-    expect(reopened.of('m-none')).toBeNull();
+    expect((await marks.of('m3'))?.seq).toBe(markSeq);
+    // Another sync server on the same store reads the same mark.
+    const other = openScansMarks(serverDb, pino({ level: 'silent' }));
+    expect(await other.of('m3')).toEqual(await marks.of('m3'));
+    expect(await other.of('m-none')).toBeNull();
   });
 
   it('a mark of another database, or ahead of this one, is not used', async () => {

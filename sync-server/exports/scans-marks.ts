@@ -1,14 +1,18 @@
 // Where the scans database stood when each manifest was created. None of a manifest's scans (or
 // voids of them) can reach the server before the manifest exists, so its export reads only the
 // scans stored after its mark (level-read.ts docsWrittenSince), not every scan ever stored.
-// Kept in a file under DATA_DIR that no device can reach: a `_local` document in the database
-// would be writable by every user who may read it (replication checkpoints), and a mark set too
-// late would hide scans from the export. A scans database restored from an older copy of itself
-// (same instance id) would reuse seqs below a mark: the README says to delete this file then.
+// Kept as `marks:<manifestId>` documents in the sync servers' own database (api/server-db.ts),
+// which no device can reach: a `_local` document in `scans` would be writable by every user who
+// may read it (replication checkpoints), and a mark set too late would hide scans from the
+// export. Every sync server reads the same marks. A mark never changes once set (the first one
+// wins a race), so found marks are cached. A scans database restored from an older copy of
+// itself (same instance id) would reuse seqs below a mark: the README says to delete the marks
+// then. Only the embedded store has numbered seqs; on Apache CouchDB no mark is set.
 import type { Logger } from 'pino';
 import type { PouchDatabase } from 'pouchdb';
 import { z } from 'zod';
-import { openJsonRecords } from '../api/json-file';
+import { readDoc, updateDoc } from '../api/server-db';
+import type { ServerDb, ServerDoc } from '../api/server-db';
 
 const markSchema = z.object({
   /** The database's update_seq just before the manifest was created. */
@@ -19,13 +23,12 @@ const markSchema = z.object({
 });
 export type ScansMark = z.infer<typeof markSchema>;
 
-/** Oldest forgotten first; a manifest without a mark is exported by reading every scan. */
-const MAX_MARKS = 20_000;
+export const MARK_PREFIX = 'marks:';
 
 export interface ScansMarks {
   /** Marks where `scans` stands now, for a manifest about to be created (an old mark is kept). */
   mark(scans: PouchDatabase, manifestId: string): Promise<void>;
-  of(manifestId: string): ScansMark | null;
+  of(manifestId: string): Promise<ScansMark | null>;
 }
 
 /** The database's update_seq and instance id now; null where the store does not give them. */
@@ -38,21 +41,31 @@ async function whereScansStand(
   return typeof info.update_seq === 'number' ? { seq: info.update_seq, dbId } : null;
 }
 
-export async function openScansMarks(file: string, log: Logger): Promise<ScansMarks> {
-  const marks = await openJsonRecords(file, markSchema, {
-    max: MAX_MARKS,
-    stampOf: (mark) => mark.at,
-    onUnreadable: (err) =>
-      log.warn({ err, file }, 'scans marks unreadable; exports read every scan'),
-    onSaveError: (err) => log.error({ err, file }, 'scans marks not saved'),
-  });
+export function openScansMarks(db: ServerDb, log: Logger): ScansMarks {
+  const known = new Map<string, ScansMark>();
   return {
     async mark(scans, manifestId) {
-      if (marks.get(manifestId)) return;
       const now = await whereScansStand(scans);
-      if (now) await marks.set(manifestId, { ...now, at: new Date().toISOString() });
+      if (!now) return;
+      const at = new Date().toISOString();
+      // An existing mark (another server's, or an earlier try's) is older, so it is kept.
+      await updateDoc<ServerDoc & ScansMark>(db, MARK_PREFIX + manifestId, (current) =>
+        current ? null : { ...now, at },
+      );
     },
-    of: (manifestId) => marks.get(manifestId),
+    async of(manifestId) {
+      const cached = known.get(manifestId);
+      if (cached) return cached;
+      const doc = await readDoc(db, MARK_PREFIX + manifestId);
+      if (!doc) return null;
+      const parsed = markSchema.safeParse(doc);
+      if (!parsed.success) {
+        log.warn({ manifestId }, 'scans mark unreadable; the export reads every scan');
+        return null;
+      }
+      known.set(manifestId, parsed.data);
+      return parsed.data;
+    },
   };
 }
 

@@ -1,6 +1,7 @@
-// Coming back to an import: the server keeps the uploaded file and the import list on disk, so a
-// person can reload, leave, or live through a server restart and still see the outcome and import
-// the good rows without uploading again; a server killed mid-import leaves no half manifest.
+// Coming back to an import: the server keeps the uploaded file and the import list (in the store,
+// sync-server/api/server-db.ts), so a person can reload, leave, or live through a server restart
+// and still see the outcome and import the good rows without uploading again; a server killed
+// mid-import leaves no half manifest.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Request } from 'express';
 import pino from 'pino';
+import PouchDB from 'pouchdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncServer } from '@/sync-server/app';
 import type { SyncServer } from '@/sync-server/app';
@@ -227,16 +229,13 @@ describe('a server killed mid-import', () => {
       );
       expect(started.status).toBe(202);
       ({ importId, manifestId } = started.body);
-      // Wait until some waybills are stored and the jobs file on disk lists the running import,
-      // then kill the process without any clean-up (at once: 40k rows take ~2 s to import).
-      const jobsFile = join(dataDir, 'api', 'imports.json');
-      const listed = () =>
-        fs.existsSync(jobsFile) && fs.readFileSync(jobsFile, 'utf8').includes(importId);
+      // Wait until some waybills are stored (the job is in the store before the 202), then kill
+      // the process without any clean-up (at once: 40k rows take ~2 s to import).
       for (let i = 0; ; i++) {
         const { body } = await api<Status>(url, `/api/imports/${importId}`);
         if (body.state !== 'running')
           throw new Error(`import ended before the kill: ${body.state}`);
-        if (body.waybillsWritten > 0 && listed()) break;
+        if (body.waybillsWritten > 0) break;
         if (i === 600) throw new Error('no waybills written in 30 s');
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -289,52 +288,68 @@ describe('kept uploads', () => {
     await makeSimpleManifest(file, 50);
     const bytes = await readFile(file);
     const limits = importLimits();
+    const db = new PouchDB(join(dir, 'kept-server-db'));
     let clock = Date.parse('2026-05-01T08:00:00Z');
     const open = (maxStoredBytes = 10 * bytes.length) =>
       openUploadRegistry({
+        db,
         dir: uploadsDir,
         limits,
         log: silent,
         ttlMs: 60 * 60_000,
         maxStoredBytes,
         now: () => clock,
+        sweepEveryMs: null,
       });
 
-    let registry = await open();
-    const first = (await registry.receive(requestOf(bytes), 'sue')).upload;
-    clock += 10 * 60_000;
-    const second = (await registry.receive(requestOf(bytes), 'sue')).upload;
-    await registry.close();
-    await writeFile(join(uploadsDir, 'leftover.xlsx.tmp'), 'half a file');
+    try {
+      let registry = await open();
+      const first = (await registry.receive(requestOf(bytes), 'sue')).upload;
+      clock += 10 * 60_000;
+      const second = (await registry.receive(requestOf(bytes), 'sue')).upload;
+      await registry.close();
+      await writeFile(join(uploadsDir, 'leftover.xlsx.tmp'), 'half a file');
 
-    // Restart 30 min later: both come back (with what was checked), the junk goes.
-    clock += 20 * 60_000;
-    registry = await open();
-    expect(registry.get(first.id)).toMatchObject({ fileName: 'f.xlsx', bytes: bytes.length });
-    expect(registry.get(first.id)?.inspection.sheets[0]?.rows).toBe(51);
-    expect((await registry.preview(registry.get(second.id)!, undefined)).rows.length).toBe(10);
-    expect(fs.readdirSync(uploadsDir).sort()).toEqual(
-      [`${first.id}.json`, `${first.id}.xlsx`, `${second.id}.json`, `${second.id}.xlsx`].sort(),
-    );
-    await registry.close();
+      // Restart 30 min later: both come back (with what was checked), the junk goes.
+      clock += 20 * 60_000;
+      registry = await open();
+      expect(await registry.get(first.id)).toMatchObject({
+        fileName: 'f.xlsx',
+        bytes: bytes.length,
+      });
+      expect((await registry.get(first.id))?.inspection.sheets[0]?.rows).toBe(51);
+      expect(
+        (await registry.preview((await registry.get(second.id))!, undefined))?.rows.length,
+      ).toBe(10);
+      expect(fs.readdirSync(uploadsDir).sort()).toEqual(
+        [`${first.id}.xlsx`, `${second.id}.xlsx`].sort(),
+      );
+      await registry.close();
 
-    // 35 min later the first is past its hour (65 min): deleted on start; the second (55) is kept.
-    clock += 35 * 60_000;
-    registry = await open();
-    expect(registry.get(first.id)).toBeNull();
-    expect(registry.get(second.id)).not.toBeNull();
-    expect(fs.readdirSync(uploadsDir)).not.toContain(`${first.id}.xlsx`);
-    await registry.close();
+      // 35 min later the first is past its hour (65 min): deleted on start; the second (55) is kept.
+      clock += 35 * 60_000;
+      registry = await open();
+      expect(await registry.get(first.id)).toBeNull();
+      expect(await registry.get(second.id)).not.toBeNull();
+      expect(fs.readdirSync(uploadsDir)).not.toContain(`${first.id}.xlsx`);
+      await registry.close();
 
-    // A cap of two files: a third upload makes the oldest idle one go, never a busy one.
-    registry = await open(2 * bytes.length);
-    const third = (await registry.receive(requestOf(bytes), 'sue')).upload;
-    third.busy = true;
-    const fourth = (await registry.receive(requestOf(bytes), 'sue')).upload;
-    expect(registry.get(second.id)).toBeNull();
-    expect(registry.get(third.id)).not.toBeNull();
-    expect(registry.get(fourth.id)).not.toBeNull();
-    expect(fs.readdirSync(uploadsDir).filter((n) => n.endsWith('.xlsx'))).toHaveLength(2);
-    await registry.close();
+      // A cap of two files: a third upload makes the oldest idle one go, never a busy one.
+      registry = await open(2 * bytes.length);
+      const third = (await registry.receive(requestOf(bytes), 'sue')).upload;
+      expect(await registry.claim(third.id, 'import-1', async () => true)).toBe(true);
+      // Busy with a live import: a second import of it is refused.
+      expect(await registry.claim(third.id, 'import-2', async () => true)).toBe(false);
+      const fourth = (await registry.receive(requestOf(bytes), 'sue')).upload;
+      expect(await registry.get(second.id)).toBeNull();
+      expect(await registry.get(third.id)).not.toBeNull();
+      expect(await registry.get(fourth.id)).not.toBeNull();
+      expect(fs.readdirSync(uploadsDir).filter((n) => n.endsWith('.xlsx'))).toHaveLength(2);
+      // Its import's server died: the next import takes it over.
+      expect(await registry.claim(third.id, 'import-3', async () => false)).toBe(true);
+      await registry.close();
+    } finally {
+      await db.close();
+    }
   });
 });
