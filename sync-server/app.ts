@@ -9,13 +9,16 @@ import type { SyncServerConfig } from './config';
 import { sendSyncError } from './errors';
 import { createLogger } from './log';
 import { requestLogs } from './request-logs';
-import { securityHeaders } from './security-headers';
+import { securityHeaderList, securityHeaders } from './security-headers';
 import { bootstrapDatabases } from './bootstrap/databases';
 import { ensureFirstAdmin, firstAdminNotice } from './bootstrap/first-admin';
 import { createCors } from './guard/cors';
 import { createDbGuard } from './guard/db-guard';
 import { createChangesHub } from './guard/changes-hub';
 import type { ChangesHub } from './guard/changes-hub';
+import { createFeedLane } from './guard/feed-lane';
+import type { FeedLane } from './guard/feed-lane';
+import { DEFAULT_SESSION_CACHE, createSessionCache } from './guard/session-cache';
 import { DEFAULT_LOGIN_LIMIT } from './guard/login-limit';
 import type { LoginLimitOptions } from './guard/login-limit';
 import { createHealthRoute } from './routes/health';
@@ -127,8 +130,21 @@ export function createSyncServer(
         opened.kind === 'embedded'
           ? createChangesHub({ database: (name) => opened.database(name), log })
           : null;
+      const sessions = createSessionCache(DEFAULT_SESSION_CACHE);
+      // With request logs on (debug), every request goes through Express and is logged.
+      const lane: FeedLane | null =
+        hub && !log.isLevelEnabled('debug')
+          ? createFeedLane({
+              hub,
+              sessions,
+              headers: securityHeaderList(),
+              corsOrigins: config.corsOrigins,
+              limits: config.requestLimits,
+            })
+          : null;
       guard = createDbGuard({
         changesHub: hub ?? undefined,
+        sessions,
         upstream: store.upstream,
         storeKind: store.kind,
         maxBodyBytes: config.maxBodyBytes,
@@ -146,10 +162,23 @@ export function createSyncServer(
         trustProxy: config.trustProxy,
         now: () => new Date(),
       });
-      // /r/ is answered before Express: see routes/redirects.ts.
-      server = http.createServer((req, res) =>
-        isRedirectRequest(req) ? redirect(req, res) : app(req, res),
-      );
+      // /r/ and live feeds are answered before Express: see routes/redirects.ts and
+      // guard/feed-lane.ts.
+      server = http.createServer((req, res) => {
+        if (isRedirectRequest(req)) return redirect(req, res);
+        const feed = lane?.match(req);
+        if (!lane || !feed) return app(req, res);
+        lane.serve(feed, res).then(
+          (served) => {
+            if (!served) app(req, res);
+          },
+          (err: unknown) => {
+            log.error({ err }, 'feed lane failed');
+            if (!res.headersSent) app(req, res);
+            else res.destroy();
+          },
+        );
+      });
       const listening = server;
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject);

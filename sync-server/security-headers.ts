@@ -50,3 +50,28 @@ export function securityHeaders(): RequestHandler[] {
     },
   ];
 }
+
+/**
+ * The headers securityHeaders() sets, read once by running it on a stand-in response: they do
+ * not depend on the request, and the feed lane (guard/feed-lane.ts) answers without Express.
+ */
+export function securityHeaderList(): Array<[string, string]> {
+  const headers = new Map<string, string>();
+  const res = {
+    setHeader(name: string, value: unknown) {
+      headers.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : String(value));
+    },
+    removeHeader(name: string) {
+      headers.delete(name.toLowerCase());
+    },
+    getHeader(name: string) {
+      return headers.get(name.toLowerCase());
+    },
+  };
+  for (const middleware of securityHeaders()) {
+    let called = false;
+    middleware({ method: 'GET', headers: {} } as never, res as never, () => (called = true));
+    if (!called) throw new Error('a security header middleware did not finish at once');
+  }
+  return [...headers];
+}

@@ -1,11 +1,11 @@
-// Live `_changes` feeds served from memory: one feed per database from the embedded store, its
-// recent changes kept in order, and every device's longpoll or continuous feed answered from
-// them. Each feed the store served itself read every change from LevelDB again (~50 µs a row per
+// `_changes` feeds served from memory: one feed per database from the embedded store, its
+// recent changes kept in order, and every device's longpoll, continuous feed and catch-up read
+// (`feed=normal` after being offline) answered from them. Each feed the store served itself read every change from LevelDB again (~50 µs a row per
 // feed: 200 devices made one scan cost ~10 ms of the server's one thread), and could not keep up
 // with scans arriving. A request the hub cannot answer exactly (a filter, a `since` older than
 // what it holds, options it does not know) goes to the store as before.
 // https://docs.couchdb.org/en/stable/api/database/changes.html
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { PouchDatabase } from 'pouchdb';
 
@@ -42,10 +42,15 @@ interface Waiter {
   limit: number;
   includeDocs: boolean;
   continuous: boolean;
-  res: Response;
+  res: ServerResponse;
   done: () => void;
-  /** A longpoll answer held back to gather more changes into it. */
-  gathering?: NodeJS.Timeout;
+}
+
+interface Answer {
+  lastSeq: number;
+  /** Rows in it: none when every change in range was superseded (a longpoll keeps waiting). */
+  rows: number;
+  body: Buffer;
 }
 
 interface Hub {
@@ -55,6 +60,9 @@ interface Hub {
   entries: Entry[];
   latest: Map<string, Entry>;
   waiters: Set<Waiter>;
+  /** One timer answers every longpoll that is due, so equal answers are built once. */
+  flush?: NodeJS.Timeout;
+  flushAt: number;
   cancel: () => void;
 }
 
@@ -72,10 +80,11 @@ const UNDERSTOOD = new Set([
 const DEFAULT_HEARTBEAT_MS = 60_000; // CouchDB's
 const MIN_HEARTBEAT_MS = 100; // a client asking for less gets this, not a flood of newlines
 const DEFAULT_MAX_CHANGES = 20_000;
-const DEFAULT_GATHER_MS = 100;
+const DEFAULT_GATHER_MS = 250;
 
 export interface FeedRequest {
-  continuous: boolean;
+  /** normal: what there is now, at once; longpoll: wait for a change; continuous: stream. */
+  kind: 'normal' | 'longpoll' | 'continuous';
   since: number | 'now';
   limit: number;
   includeDocs: boolean;
@@ -86,8 +95,8 @@ export interface FeedRequest {
 /** The feed a query asks for, when the hub can serve it; null sends it to the store. */
 export function feedRequestOf(query: URLSearchParams): FeedRequest | null {
   for (const key of query.keys()) if (!UNDERSTOOD.has(key)) return null;
-  const feed = query.get('feed');
-  if (feed !== 'longpoll' && feed !== 'continuous') return null;
+  const feed = query.get('feed') ?? 'normal';
+  if (feed !== 'normal' && feed !== 'longpoll' && feed !== 'continuous') return null;
   const style = query.get('style');
   if (style !== null && style !== 'all_docs') return null; // the hub's entries list every leaf
   const sinceText = query.get('since') ?? '0';
@@ -99,7 +108,7 @@ export function feedRequestOf(query: URLSearchParams): FeedRequest | null {
   const heartbeat = Number(query.get('heartbeat') ?? DEFAULT_HEARTBEAT_MS);
   const timeout = query.get('timeout');
   return {
-    continuous: feed === 'continuous',
+    kind: feed,
     since,
     limit,
     includeDocs: query.get('include_docs') === 'true',
@@ -148,6 +157,7 @@ export function createChangesHub(opts: ChangesHubOptions) {
       entries: [],
       latest: new Map(),
       waiters: new Set(),
+      flushAt: Infinity,
       cancel: () => undefined,
     };
     const feed = db.changes({
@@ -160,6 +170,7 @@ export function createChangesHub(opts: ChangesHubOptions) {
     feed.on('error', (err) => {
       opts.log.error({ err, db: name }, 'changes hub feed failed; feeds go to the store');
       hubs.delete(name);
+      clearTimeout(hub.flush);
       for (const waiter of hub.waiters) waiter.res.end();
     });
     hub.cancel = () => (feed as unknown as { cancel(): void }).cancel();
@@ -180,45 +191,109 @@ export function createChangesHub(opts: ChangesHubOptions) {
       const dropped = hub.entries.splice(0, hub.entries.length - maxChanges);
       hub.coveredFrom = dropped[dropped.length - 1]!.seq;
       for (const old of dropped) if (hub.latest.get(old.id) === old) hub.latest.delete(old.id);
+      for (const waiter of [...hub.waiters]) if (waiter.since < hub.coveredFrom) release(waiter);
     }
-    for (const waiter of [...hub.waiters]) deliver(hub, waiter);
+    for (const waiter of [...hub.waiters]) if (waiter.continuous) stream(hub, waiter);
+    scheduleFlush(hub, entry.at + gatherMs);
   }
 
-  /** Sends what `waiter` has not had yet; a longpoll ends with it, a continuous feed goes on. */
-  function deliver(hub: Hub, waiter: Waiter): void {
-    const start = firstAfter(hub.entries, waiter.since);
-    if (!waiter.continuous && start < hub.entries.length) {
-      if (waiter.gathering) return;
-      const wait = hub.entries[start]!.at + gatherMs - now();
-      if (wait > 0) {
-        waiter.gathering = setTimeout(() => {
-          waiter.gathering = undefined;
-          if (hub.waiters.has(waiter)) deliver(hub, waiter);
-        }, wait);
-        return;
-      }
+  function scheduleFlush(hub: Hub, at: number): void {
+    if (hub.flush && hub.flushAt <= at) return;
+    clearTimeout(hub.flush);
+    hub.flushAt = at;
+    hub.flush = setTimeout(
+      () => {
+        hub.flush = undefined;
+        hub.flushAt = Infinity;
+        flush(hub);
+      },
+      Math.max(0, at - now()),
+    );
+  }
+
+  /**
+   * A feed so far behind that changes it has not had were dropped: it ends where it is, and the
+   * client's next request from there goes to the store, which has them all.
+   */
+  function release(waiter: Waiter): void {
+    if (waiter.continuous) return finishContinuous(waiter);
+    waiter.res.end(`{"results":[],"last_seq":${waiter.since},"pending":0}\n`);
+    waiter.done();
+  }
+
+  /**
+   * Answers every longpoll whose first change has waited `gatherMs`. Devices that are caught up
+   * wait on the same seq, so one answer (built and encoded once) goes to most of them.
+   */
+  function flush(hub: Hub): void {
+    const answers = new Map<string, Answer>();
+    let next = Infinity;
+    for (const waiter of [...hub.waiters]) {
+      if (waiter.continuous) continue;
+      const start = firstAfter(hub.entries, waiter.since);
+      if (start >= hub.entries.length) continue;
+      const due = hub.entries[start]!.at + gatherMs;
+      if (due > now()) next = Math.min(next, due);
+      else answerLongpoll(hub, waiter, start, answers);
     }
+    if (next < Infinity) scheduleFlush(hub, next);
+  }
+
+  /** The answer with the changes from `start` on, as the store words it. */
+  function answerFrom(
+    hub: Hub,
+    start: number,
+    since: number,
+    limit: number,
+    includeDocs: boolean,
+  ): Answer {
     const lines: string[] = [];
-    let last = waiter.since;
-    for (let i = start; i < hub.entries.length && lines.length < waiter.limit; i++) {
+    let last = since;
+    let i = start;
+    for (; i < hub.entries.length && lines.length < limit; i++) {
       const entry = hub.entries[i]!;
       last = entry.seq;
-      if (!entry.superseded) lines.push(lineOf(entry, waiter.includeDocs));
+      if (!entry.superseded) lines.push(lineOf(entry, includeDocs));
     }
-    if (lines.length === 0 && last === waiter.since) return;
-    waiter.since = last;
-    if (waiter.continuous) {
-      for (const line of lines) waiter.res.write(`${line}\n`);
-      waiter.limit -= lines.length;
-      if (waiter.limit <= 0) finishContinuous(waiter);
-      return;
+    const pending = hub.entries.length - i;
+    const results = lines.length === 0 ? '[]' : `[\n${lines.join(',\n')}\n]`;
+    return {
+      lastSeq: last,
+      rows: lines.length,
+      body: Buffer.from(`{"results":${results},\n"last_seq":${last},"pending":${pending}}\n`),
+    };
+  }
+
+  function answerLongpoll(
+    hub: Hub,
+    waiter: Waiter,
+    start: number,
+    answers: Map<string, Answer>,
+  ): void {
+    // From the same first change, the answer does not depend on the waiter's own `since`.
+    const key = `${start}|${waiter.limit}|${waiter.includeDocs}`;
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      answer = answerFrom(hub, start, waiter.since, waiter.limit, waiter.includeDocs);
+      answers.set(key, answer);
     }
-    if (lines.length === 0) return; // only superseded changes: nothing new to say yet
-    const pending = Math.max(0, hub.entries.length - (start + lines.length));
-    waiter.res.end(
-      `{"results":[\n${lines.join(',\n')}\n],\n"last_seq":${last},"pending":${pending}}\n`,
-    );
+    waiter.since = answer.lastSeq;
+    if (answer.rows === 0) return; // only superseded changes: nothing new to say yet
+    waiter.res.end(answer.body);
     waiter.done();
+  }
+
+  /** Writes what a continuous feed has not had yet; it ends when its limit is reached. */
+  function stream(hub: Hub, waiter: Waiter): void {
+    const start = firstAfter(hub.entries, waiter.since);
+    for (let i = start; i < hub.entries.length && waiter.limit > 0; i++) {
+      const entry = hub.entries[i]!;
+      waiter.since = entry.seq;
+      if (entry.superseded) continue;
+      waiter.res.write(`${lineOf(entry, waiter.includeDocs)}\n`);
+      waiter.limit -= 1;
+    }
+    if (waiter.limit <= 0) finishContinuous(waiter);
   }
 
   function finishContinuous(waiter: Waiter): void {
@@ -228,10 +303,10 @@ export function createChangesHub(opts: ChangesHubOptions) {
 
   return {
     /**
-     * Answers a live `_changes` request of `db` from memory; false when it must go to the store
+     * Answers a `_changes` request of `db` from memory; false when it must go to the store
      * (nothing has been sent then).
      */
-    async serve(db: string, feed: FeedRequest, res: Response): Promise<boolean> {
+    async serve(db: string, feed: FeedRequest, res: ServerResponse): Promise<boolean> {
       if (closed) return false;
       let pending = hubs.get(db);
       if (!pending) {
@@ -246,16 +321,33 @@ export function createChangesHub(opts: ChangesHubOptions) {
       if (!hub) return false;
       const since = feed.since === 'now' ? hub.lastSeq : feed.since;
       if (since < hub.coveredFrom || since > hub.lastSeq) return false;
+      if (feed.kind === 'normal') {
+        // A device catching up reads until an empty answer (RxDB); with scans arriving every
+        // millisecond it would ask again at once, each time for a handful. Changes younger than
+        // `gatherMs` wait that long, as for a longpoll: the answer has them all, a little later.
+        const start = firstAfter(hub.entries, since);
+        const wait = start < hub.entries.length ? hub.entries[start]!.at + gatherMs - now() : 0;
+        if (wait > 0) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          if (closed || since < hub.coveredFrom) return false;
+        }
+      }
 
-      res.status(200);
+      res.statusCode = 200;
       res.setHeader('Content-Type', 'application/json');
       res.setHeader('Cache-Control', 'must-revalidate');
+      if (feed.kind === 'normal') {
+        const start = firstAfter(hub.entries, since);
+        res.end(answerFrom(hub, start, since, feed.limit, feed.includeDocs).body);
+        return true;
+      }
+      const continuous = feed.kind === 'continuous';
       const heartbeat = setInterval(() => res.write('\n'), feed.heartbeatMs);
       const timeout =
         feed.timeoutMs === null
           ? undefined
           : setTimeout(() => {
-              if (feed.continuous) finishContinuous(waiter);
+              if (continuous) finishContinuous(waiter);
               else {
                 res.end(`{"results":[],"last_seq":${waiter.since},"pending":0}\n`);
                 waiter.done();
@@ -265,19 +357,27 @@ export function createChangesHub(opts: ChangesHubOptions) {
         since,
         limit: feed.limit,
         includeDocs: feed.includeDocs,
-        continuous: feed.continuous,
+        continuous,
         res,
         done: () => {
           clearInterval(heartbeat);
           clearTimeout(timeout);
-          clearTimeout(waiter.gathering);
           hub.waiters.delete(waiter);
         },
       };
       res.on('close', waiter.done);
       hub.waiters.add(waiter);
-      if (feed.continuous) res.flushHeaders();
-      deliver(hub, waiter);
+      if (continuous) {
+        res.flushHeaders();
+        stream(hub, waiter);
+        return true;
+      }
+      const start = firstAfter(hub.entries, since);
+      if (start < hub.entries.length) {
+        const due = hub.entries[start]!.at + gatherMs;
+        if (due <= now()) answerLongpoll(hub, waiter, start, new Map());
+        else scheduleFlush(hub, due);
+      }
       return true;
     },
     async close(): Promise<void> {
@@ -287,6 +387,7 @@ export function createChangesHub(opts: ChangesHubOptions) {
       for (const hub of open) {
         if (!hub) continue;
         hub.cancel();
+        clearTimeout(hub.flush);
         for (const waiter of [...hub.waiters]) {
           waiter.res.end();
           waiter.done();

@@ -36,7 +36,7 @@ import { feedRequestOf } from './changes-hub';
 import type { ChangesHub } from './changes-hub';
 import { sessionRefusal } from './session-refusal';
 import { DEFAULT_SESSION_CACHE, createSessionCache, credentialKey } from './session-cache';
-import type { SessionCacheOptions } from './session-cache';
+import type { SessionCache, SessionCacheOptions } from './session-cache';
 import { createLoginLimiter } from './login-limit';
 import type { LoginLimitOptions } from './login-limit';
 import {
@@ -57,6 +57,8 @@ export interface DbGuardOptions {
   requestLimits?: RequestLimits;
   /** How long a user's session lookup is remembered (default: DEFAULT_SESSION_CACHE). */
   sessionCache?: SessionCacheOptions;
+  /** The session cache itself, when another part (the feed lane) reads it too. */
+  sessions?: SessionCache;
   /** Serves live `_changes` feeds from memory where it can (the embedded store). */
   changesHub?: ChangesHub;
   /** Which store is behind `upstream` (default: the embedded one). */
@@ -89,7 +91,7 @@ export function createDbGuard(opts: DbGuardOptions): Router {
   const readSmallBody = express.raw({ type: () => true, limit: opts.maxBodyBytes });
   const log = opts.log;
   const limits = opts.requestLimits ?? DEFAULT_REQUEST_LIMITS;
-  const sessions = createSessionCache(opts.sessionCache ?? DEFAULT_SESSION_CACHE);
+  const sessions = opts.sessions ?? createSessionCache(opts.sessionCache ?? DEFAULT_SESSION_CACHE);
   const corsOrigins = opts.corsOrigins ?? [];
   const localQuota = createLocalQuota(
     {
@@ -229,11 +231,6 @@ export function createDbGuard(opts: DbGuardOptions): Router {
       if (refusal) return sendSyncError(res, 'SYNC_ERR_OTHER_SITE', refusal);
     }
 
-    if (opts.changesHub && target.db && !sites && req.method === 'GET') {
-      const feed = target.endpoint === '_changes' ? feedRequestOf(target.query) : null;
-      if (feed && (await opts.changesHub.serve(target.db, feed, res))) return;
-    }
-
     let body: Buffer | undefined;
     let parsed: unknown;
     if (hasBody(req)) {
@@ -254,6 +251,11 @@ export function createDbGuard(opts: DbGuardOptions): Router {
       rowsBounded: !trusted && target.readsRows && !keyed,
     });
     if (queryRefusal) return sendSyncError(res, queryRefusal.code, queryRefusal.reason);
+
+    if (opts.changesHub && target.db && !sites && req.method === 'GET') {
+      const feed = target.endpoint === '_changes' ? feedRequestOf(target.query) : null;
+      if (feed && (await opts.changesHub.serve(target.db, feed, res))) return;
+    }
 
     if (target.endpoint === '_local' && target.db && target.docId !== undefined && !trusted) {
       return forwardLocal(req, res, path, target.db, target.docId, user, body);

@@ -56,3 +56,5 @@ export function createSessionCache(opts: SessionCacheOptions = DEFAULT_SESSION_C
     },
   };
 }
+
+export type SessionCache = ReturnType<typeof createSessionCache>;

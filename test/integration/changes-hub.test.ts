@@ -143,4 +143,39 @@ describe('changes hub', () => {
       req.destroy();
     }
   });
+  it('answers a feed from memory with the headers every other answer carries', async () => {
+    // The first request looks the session up the full way; the feed then takes the lane that
+    // answers before Express (guard/feed-lane.ts), which must not lose a security header.
+    const full = await fetch(`${server.dbUrl}/scans`, { headers: { authorization: scanner } });
+    expect(full.status).toBe(200);
+    const feed = await fetch(
+      `${server.dbUrl}/scans/_changes?feed=longpoll&since=now&timeout=50&heartbeat=10000&limit=100`,
+      { headers: { authorization: scanner } },
+    );
+    expect(feed.status).toBe(200);
+    expect(await feed.json()).toMatchObject({ results: [] });
+    const security = [
+      'content-security-policy',
+      'cross-origin-opener-policy',
+      'cross-origin-resource-policy',
+      'permissions-policy',
+      'referrer-policy',
+      'x-content-type-options',
+      'x-frame-options',
+    ];
+    for (const name of security) {
+      expect(full.headers.get(name), name).toBeTruthy();
+      expect(feed.headers.get(name), name).toBe(full.headers.get(name));
+    }
+    expect(feed.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(feed.headers.get('x-request-id')).not.toBe(full.headers.get('x-request-id'));
+  });
+
+  it('refuses a feed with a wrong password the full way, as JSON', async () => {
+    const res = await fetch(`${server.dbUrl}/scans/_changes?feed=longpoll&since=now&timeout=50`, {
+      headers: { authorization: basicAuth('sam', 'not-the-password') },
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: expect.any(String) });
+  });
 });

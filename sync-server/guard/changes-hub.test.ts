@@ -1,0 +1,130 @@
+// The hub's bookkeeping against a stand-in store feed, answered over real HTTP: what a device
+// gets when it asks at once (feed=normal), and when what it waits for falls out of memory.
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import type { PouchDatabase } from 'pouchdb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createChangesHub, feedRequestOf } from './changes-hub';
+import type { ChangesHub } from './changes-hub';
+
+const START_SEQ = 10;
+
+function fakeStore() {
+  const feed = new EventEmitter() as EventEmitter & { cancel(): void };
+  feed.cancel = () => feed.removeAllListeners();
+  const db = {
+    info: async () => ({ update_seq: START_SEQ }),
+    changes: () => feed,
+  } as unknown as PouchDatabase;
+  let seq = START_SEQ;
+  return {
+    db,
+    /** The store reports a write of `id`. */
+    write(id: string) {
+      seq += 1;
+      feed.emit('change', { id, seq, changes: [{ rev: `1-${id}` }], doc: { _id: id } });
+      return seq;
+    },
+  };
+}
+
+const servers: http.Server[] = [];
+const hubs: ChangesHub[] = [];
+afterEach(async () => {
+  for (const hub of hubs.splice(0)) await hub.close();
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+async function start(maxChanges = 100, gatherMs = 0) {
+  const store = fakeStore();
+  const hub = createChangesHub({
+    database: async () => store.db,
+    log: pino({ level: 'silent' }),
+    maxChanges,
+    gatherMs,
+  });
+  hubs.push(hub);
+  const server = http.createServer((req, res) => {
+    const query = new URL(req.url ?? '/', 'http://x').searchParams;
+    const feed = feedRequestOf(query);
+    void hub.serve('scans', feed!, res).then((served) => {
+      if (!served) res.writeHead(299).end('to the store');
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const ask = async (query: string) => {
+    const res = await fetch(`http://127.0.0.1:${port}/?${query}`);
+    return { status: res.status, text: await res.text() };
+  };
+  // The hub opens on its first request (one that goes to the store: nothing held yet).
+  expect((await ask('feed=normal&since=0')).status).toBe(299);
+  return { store, ask };
+}
+
+describe('changes hub', () => {
+  it('answers a catch-up read at once, newest revision only, a page at a time', async () => {
+    const { store, ask } = await start();
+    store.write('a');
+    store.write('b');
+    store.write('a'); // a again: its first change is superseded
+    const last = store.write('c');
+    const page = await ask(`feed=normal&since=${START_SEQ}&limit=2&include_docs=true`);
+    expect(page.status).toBe(200);
+    const first = JSON.parse(page.text) as { results: Array<{ id: string }>; last_seq: number };
+    expect(first.results.map((r) => r.id)).toEqual(['b', 'a']);
+    const rest = JSON.parse(
+      (await ask(`feed=normal&since=${first.last_seq}&limit=2`)).text,
+    ) as typeof first;
+    expect(rest.results.map((r) => r.id)).toEqual(['c']);
+    expect(rest.last_seq).toBe(last);
+    const nothing = JSON.parse((await ask(`feed=normal&since=${last}`)).text) as typeof first;
+    expect(nothing).toMatchObject({ results: [], last_seq: last });
+  });
+
+  it('sends a read from before what it holds to the store', async () => {
+    const { store, ask } = await start(2);
+    for (const id of ['a', 'b', 'c', 'd']) store.write(id);
+    expect((await ask(`feed=normal&since=${START_SEQ}`)).status).toBe(299);
+    expect((await ask(`feed=normal&since=${START_SEQ + 2}`)).status).toBe(200);
+  });
+
+  it('ends a waiting feed whose changes fell out of memory where it was, not past them', async () => {
+    const { store, ask } = await start(2);
+    const waiting = ask(`feed=longpoll&since=${START_SEQ}&limit=1`);
+    await new Promise((r) => setTimeout(r, 50)); // it waits
+    // More changes arrive at once than the hub keeps: a, b and c leave memory before any answer.
+    for (const id of ['a', 'b', 'c', 'd', 'e']) store.write(id);
+    const answer = JSON.parse((await waiting).text) as { results: unknown[]; last_seq: number };
+    // It asks again from where it was, and that read goes to the store, which has a, b and c.
+    expect(answer).toMatchObject({ results: [], last_seq: START_SEQ });
+    expect((await ask(`feed=normal&since=${START_SEQ}`)).status).toBe(299);
+  });
+
+  it('holds a catch-up read of changes made this instant briefly, then answers with them', async () => {
+    const { store, ask } = await start(100, 200);
+    const old = store.write('old');
+    await new Promise((r) => setTimeout(r, 250));
+    const asked = performance.now();
+    // Nothing young: at once.
+    expect(JSON.parse((await ask(`feed=normal&since=${START_SEQ}`)).text)).toMatchObject({
+      last_seq: old,
+    });
+    expect(performance.now() - asked).toBeLessThan(150);
+    const young = store.write('young');
+    const held = performance.now();
+    const answer = JSON.parse((await ask(`feed=normal&since=${old}`)).text) as {
+      results: Array<{ id: string }>;
+      last_seq: number;
+    };
+    expect(performance.now() - held).toBeGreaterThanOrEqual(150);
+    expect(answer.results.map((r) => r.id)).toEqual(['young']);
+    expect(answer.last_seq).toBe(young);
+  });
+});
