@@ -4,6 +4,7 @@ import express from 'express';
 import { DATABASES } from '@/lib/schema';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store';
+import { SERVER_DB } from '../api/server-db';
 
 const STORE_TIMEOUT_MS = 3_000;
 
@@ -40,11 +41,12 @@ export function createHealthRoute(opts: {
     try {
       if (!store) throw new Error('store not open');
       const names = await withTimeout(store.databaseNames(), STORE_TIMEOUT_MS);
-      const missing = DATABASES.filter((db) => !names.includes(db));
+      const required = [...DATABASES, SERVER_DB];
+      const missing = required.filter((db) => !names.includes(db));
       const ok = missing.length === 0;
       res.status(ok ? 200 : 503).json({
         status: ok ? 'ok' : 'degraded',
-        store: { ok, databases: names.filter((n) => !n.startsWith('_')).length, missing },
+        store: { ok, databases: required.length - missing.length, missing },
         ...base,
       });
     } catch (err) {
