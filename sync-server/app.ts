@@ -31,6 +31,7 @@ import { createVisitRecorder, type VisitRecorder } from './links/visit-recorder'
 import { openVisitsDatabase } from './links/visits-database';
 import { openCouchStore } from './store/couch-store';
 import { openPouchStore } from './store/pouch-store';
+import { createDirectStore } from './store/direct-store';
 import type { Store } from './store/store';
 
 export interface SyncServer {
@@ -144,6 +145,10 @@ export function createSyncServer(
           : null;
       guard = createDbGuard({
         changesHub: hub ?? undefined,
+        direct:
+          opened.kind === 'embedded'
+            ? createDirectStore((name) => opened.database(name))
+            : undefined,
         sessions,
         upstream: store.upstream,
         storeKind: store.kind,

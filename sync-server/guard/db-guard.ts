@@ -10,6 +10,7 @@ import { forwardToStore, sessionOf } from '../store/upstream-client';
 import type { SessionResult } from '../store/upstream-client';
 import type { StoreUpstream } from '../store/store';
 import { answerJson, storeRequest } from '../store/store-request';
+import type { DirectAnswer, DirectStore } from '../store/direct-store';
 import { authorize, classifyRequest } from './route-access';
 import type { Access } from './route-access';
 import {
@@ -61,6 +62,8 @@ export interface DbGuardOptions {
   sessions?: SessionCache;
   /** Serves live `_changes` feeds from memory where it can (the embedded store). */
   changesHub?: ChangesHub;
+  /** Writes and key lookups called on the store in this process (the embedded store). */
+  direct?: DirectStore;
   /** Which store is behind `upstream` (default: the embedded one). */
   storeKind?: 'embedded' | 'couchdb';
   /** Origins besides this server's own that may log in (DOCKHAND_CORS_ORIGINS). */
@@ -280,6 +283,15 @@ export function createDbGuard(opts: DbGuardOptions): Router {
       if (written) return;
     }
 
+    // A device's push, on the embedded store: called in this process, not through its HTTP server.
+    const direct = opts.direct && target.db && req.method === 'POST' && target.query.size === 0;
+    if (direct && isObject(parsed) && target.endpoint === '_bulk_docs') {
+      return sendDirect(req, res, await opts.direct!.bulkDocs(target.db!, parsed, user));
+    }
+    if (direct && isObject(parsed) && target.endpoint === '_all_docs' && !sites) {
+      return sendDirect(req, res, await opts.direct!.allDocs(target.db!, parsed, user));
+    }
+
     const readsDocs =
       req.method === 'GET'
         ? target.endpoint !== '_changes'
@@ -328,18 +340,21 @@ export function createDbGuard(opts: DbGuardOptions): Router {
     const lookUp = idsToLookUp(docs, rules);
     let stored = new Map();
     if (lookUp.ids.length > 0) {
-      const answer = await storeRequest(opts.upstream, {
-        method: 'POST',
-        path: `/${encodeURIComponent(db)}/_all_docs`,
-        headers: credentialsOf(req),
-        body: Buffer.from(JSON.stringify({ keys: lookUp.ids, include_docs: lookUp.withDocs })),
-      });
+      const query = { keys: lookUp.ids, include_docs: lookUp.withDocs };
+      const answer = opts.direct
+        ? await opts.direct.allDocs(db, query, user)
+        : await storeRequest(opts.upstream, {
+            method: 'POST',
+            path: `/${encodeURIComponent(db)}/_all_docs`,
+            headers: credentialsOf(req),
+            body: Buffer.from(JSON.stringify(query)),
+          }).then((a) => ({ status: a.status, json: answerJson(a) }));
       if (answer.status !== 200) {
         log.error({ status: answer.status, db }, 'store refused the write-rule lookup');
         sendSyncError(res, 'SYNC_ERR_STORE_UNAVAILABLE');
         return true;
       }
-      stored = storedFromAllDocs(answerJson(answer));
+      stored = storedFromAllDocs(answer.json);
     }
     const refused = refusedWrites(docs, user, rules, stored);
     // A replicated revision the store already has is a no-op in CouchDB; the embedded store would
@@ -361,6 +376,13 @@ export function createDbGuard(opts: DbGuardOptions): Router {
     const refusedRows = [...refused.values()];
     if (kept.length === 0) {
       res.status(201).json(refusedRows);
+      return true;
+    }
+    if (opts.direct && target.query.size === 0) {
+      const answer = await opts.direct.bulkDocs(db, { ...body, docs: kept }, user);
+      const rows = answer.json;
+      if (Array.isArray(rows)) res.status(answer.status).json([...refusedRows, ...rows]);
+      else sendDirect(req, res, answer);
       return true;
     }
     const answer = await storeRequest(opts.upstream, {
@@ -456,6 +478,18 @@ export function createDbGuard(opts: DbGuardOptions): Router {
   }
 
   return router;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A direct answer as express-pouchdb sends one (JSON, or text/plain to a client not asking). */
+function sendDirect(req: Request, res: Response, answer: DirectAnswer): void {
+  const type = req.accepts(['text', 'json']) === 'json' ? 'application/json' : 'text/plain';
+  res
+    .status(answer.status)
+    .type(type)
+    .send(`${JSON.stringify(answer.json)}\n`);
 }
 
 /** Whether a request carries a body to read (any POST or PUT that declares one). */
