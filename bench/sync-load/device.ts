@@ -20,7 +20,7 @@ import { nextScan } from './scans';
 export type FeedDb = 'scans' | 'manifests' | 'waybills';
 
 /** Batch sizes sync.ts gives each replication, and its heartbeat. */
-const PULL_BATCH: Record<FeedDb, number> = { scans: 500, manifests: 200, waybills: 500 };
+const PULL_BATCH: Record<FeedDb, number> = { scans: 2000, manifests: 200, waybills: 500 };
 const HEARTBEAT_MS = 30_000;
 const PUSH_BATCH = 50;
 const SHORT_REQUESTS = 2;

@@ -1,6 +1,5 @@
 // The hub's bookkeeping against a stand-in store feed, answered over real HTTP: what a device
 // gets when it asks at once (feed=normal), and when what it waits for falls out of memory.
-import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -11,20 +10,28 @@ import type { ChangesHub } from './changes-hub';
 
 const START_SEQ = 10;
 
+/** A store's changes as PouchDB gives them: by seq, a document only at its latest write. */
 function fakeStore() {
-  const feed = new EventEmitter() as EventEmitter & { cancel(): void };
-  feed.cancel = () => feed.removeAllListeners();
-  const db = {
-    info: async () => ({ update_seq: START_SEQ }),
-    changes: () => feed,
-  } as unknown as PouchDatabase;
+  const rows: Array<{ id: string; seq: number; changes: Array<{ rev: string }>; doc: unknown }> =
+    [];
+  const latest = new Map<string, number>();
   let seq = START_SEQ;
+  const db = {
+    info: async () => ({ update_seq: seq }),
+    changes: async (opts: { since: number; limit: number }) => {
+      const results = rows
+        .filter((row) => row.seq > opts.since && latest.get(row.id) === row.seq)
+        .slice(0, opts.limit);
+      return { results, last_seq: results.at(-1)?.seq ?? opts.since };
+    },
+  } as unknown as PouchDatabase;
   return {
     db,
-    /** The store reports a write of `id`. */
+    /** The store takes a write of `id`. */
     write(id: string) {
       seq += 1;
-      feed.emit('change', { id, seq, changes: [{ rev: `1-${id}` }], doc: { _id: id } });
+      rows.push({ id, seq, changes: [{ rev: `${seq}-${id}` }], doc: { _id: id } });
+      latest.set(id, seq);
       return seq;
     },
   };
