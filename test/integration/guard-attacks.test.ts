@@ -332,6 +332,16 @@ describe('guard against costly and forged requests', () => {
     });
   });
 
+  it('answers a scan pushed again (a retry after a cut) as a conflict, as CouchDB does', async () => {
+    // A device whose push was cut after the store wrote it sends the same scan again: the store
+    // holds it, so this is a conflict the device resolves by pulling, not a refusal of its write.
+    const scan = scanDoc('sam');
+    expect((await putScan(scanner, scan)).status).toBe(201);
+    const again = await call(server, 'POST', '/scans/_bulk_docs', scanner, { docs: [scan] });
+    expect(again.status).toBe(201);
+    expect(rows(again)).toEqual([expect.objectContaining({ id: scan._id, error: 'conflict' })]);
+  });
+
   describe('replicated writes (new_edits:false) from non-admins', () => {
     it('refuses a revision that starts a new branch of a stored scan', async () => {
       const scan = scanDoc('sam');
