@@ -19,5 +19,3 @@ export { ROW_ISSUE_MESSAGES, writeValidationReportXlsx } from './validation-repo
 export type { ValidationReport } from './validation-report';
 export { pouchManifestWriter } from './writer';
 export type { ManifestWriter, PouchLike } from './writer';
-export { recoverInterruptedImports } from './recover-interrupted';
-export type { RecoveredImport } from './recover-interrupted';
