@@ -34,6 +34,7 @@ let bridge: Bridge;
 let statusServer: Server;
 let statusUrl: string;
 let seq = 0;
+let printing: Awaited<ReturnType<typeof openPrinting>>;
 
 async function db(method: string, path: string, auth: string, body?: unknown) {
   const response = await fetch(`${server.dbUrl}/${path}`, {
@@ -85,7 +86,7 @@ beforeAll(async () => {
   const template = { _id: 'waybill', name: 'Waybill', zpl: TEMPLATE, fields: ['waybill'] };
   expect((await db('PUT', 'templates/waybill', server.adminAuth, template)).status).toBe(201);
 
-  const printing = await openPrinting({
+  printing = await openPrinting({
     site: SITE,
     dataDir: join(dataRoot, 'bridge'),
     now: () => new Date(),
@@ -187,5 +188,39 @@ describe('a print job carrying its id', () => {
     });
     expect(body.refusedPushes).toBeGreaterThanOrEqual(1);
     expect((await serverJob(id)).state).toBe('queued');
+  });
+  it('a bridge starting again sends the state the server refused, once the cause is gone', async () => {
+    // The refused job of the test above printed, but the server still says queued, and the live
+    // push's checkpoint is past it. The rule is fixed (removed); the next start must heal it.
+    const rule = await db('GET', 'print_jobs/_design/refuse-one', server.adminAuth);
+    expect(rule.status).toBe(200);
+    const removed = await db(
+      'DELETE',
+      `print_jobs/_design/refuse-one?rev=${String(rule.body._rev)}`,
+      server.adminAuth,
+    );
+    expect(removed.status).toBe(200);
+    const refused = (await db('GET', 'print_jobs/_all_docs?include_docs=true&limit=100', SCANNER))
+      .body as { rows: Array<{ doc: PrintJob & { _id: string } }> };
+    const job = refused.rows.find((row) => row.doc.values?.waybill === 'WB-ID-REFUSED')!.doc;
+    expect(job.state).toBe('queued');
+    // What a restarted bridge starts with: the same local jobs, the same replication checkpoints.
+    const again = startReplication({
+      syncUrl: server.url,
+      user: BRIDGE_USER,
+      password: BRIDGE_PASSWORD,
+      site: SITE,
+      local: printing.localDbs,
+      log,
+      now: () => new Date(),
+      backoff: { baseMs: 100, maxMs: 500 },
+    });
+    try {
+      await expect
+        .poll(async () => (await serverJob(job._id)).state, { timeout: 20_000 })
+        .toBe('done');
+    } finally {
+      await again.stop();
+    }
   });
 });
