@@ -158,6 +158,46 @@ describe('openDashboard', () => {
     ]);
   });
 
+  it('lists a manifest’s scans newest first, each with the void that took it off the counts', async () => {
+    const { db, dashboard } = await open();
+    await db.waybills.bulkInsert(
+      ['A', 'B', 'C'].map((n) => ({ id: `m1:${n}`, manifestId: 'm1', number: n })),
+    );
+    const a = scan('d1', 1, 'A', '2026-05-01T08:05:00.000Z', { user: 'ana' });
+    const b = scan('d1', 2, 'B', '2026-05-01T08:05:10.000Z', { user: 'ana' });
+    const c = scan('d2', 3, 'C', '2026-05-01T08:05:20.000Z', { user: 'bo' });
+    const sues = scan('d9', 5, 'A', '2026-05-01T08:06:00.000Z', {
+      result: 'void',
+      voids: a.id,
+      user: 'sue',
+      voidReason: 'scanned onto the wrong pallet',
+    });
+    await db.scans.bulkInsert([
+      sues, // before its target: replication keeps no order
+      a,
+      b,
+      c,
+      // bo's void of ana's scan, without a reason, cancels nothing.
+      scan('d2', 4, 'B', '2026-05-01T08:05:30.000Z', { result: 'void', voids: b.id, user: 'bo' }),
+    ]);
+    await until(dashboard, (s) => s.totalScans === 2);
+    const all = dashboard.scans('m1', '', 10);
+    expect(all.total).toBe(3);
+    expect(all.rows.map((r) => [r.scan.id, r.voidedBy?.id ?? null])).toEqual([
+      [c.id, null],
+      [b.id, null],
+      [a.id, sues.id],
+    ]);
+    expect(all.rows[2]!.voidedBy).toMatchObject({
+      user: 'sue',
+      voidReason: 'scanned onto the wrong pallet',
+    });
+    expect(dashboard.scans('m1', '', 2).rows.map((r) => r.scan.id)).toEqual([c.id, b.id]);
+    expect(dashboard.scans('m1', 'ANA', 1)).toMatchObject({ total: 2, rows: [{ scan: b }] });
+    expect(dashboard.scans('m1', 'c', 10).rows.map((r) => r.scan.id)).toEqual([c.id]);
+    expect(dashboard.scans('elsewhere', '', 10)).toEqual({ total: 0, rows: [] });
+  });
+
   it('does not keep a scan from a device whose clock is ahead on top of the feed', async () => {
     const { db, dashboard } = await open(2);
     await db.waybills.insert({ id: 'm1:A', manifestId: 'm1', number: 'A' });

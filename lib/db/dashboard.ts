@@ -12,7 +12,8 @@ import {
   rankedCounts,
 } from '../core/dashboard-stats';
 import type { MinuteCount } from '../core/dashboard-stats';
-import { createLiveScans } from '../core/live-scans';
+import { compareScanEvents, createLiveScans } from '../core/live-scans';
+import { cancellingVoidOf } from '../core/scan-void';
 import { manifestProgress } from '../core/scan-matching';
 import type { ManifestProgress, ScanEvent } from '../core/scan-matching';
 import type { ReadableStore } from '../platform/small-store';
@@ -64,7 +65,23 @@ export interface WaybillRow {
   scanned: boolean;
 }
 
+/** One scan of a manifest as the desk lists it, with the void that cancelled it, if any. */
+export interface ManifestScanRow {
+  scan: Scan;
+  /** The void (its user, reason and time) that took this scan off the counts; null while it counts. */
+  voidedBy: Scan | null;
+}
+
 export interface Dashboard extends ReadableStore<DashboardSnapshot> {
+  /**
+   * A manifest's scans (not voids), newest first: the first `limit` whose number, code as read or
+   * scanner contains `search`, and how many match.
+   */
+  scans(
+    manifestId: string,
+    search: string,
+    limit: number,
+  ): { total: number; rows: ManifestScanRow[] };
   waybills(
     manifestId: string,
     filter: WaybillFilter,
@@ -132,6 +149,8 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
   const eventsOf = new Map<string, Map<string, ScanEvent>>();
   /** Every void, whatever manifest it names: each manifest's fold sees them all, as an export does. */
   const voidEvents = new Map<string, ScanEvent>();
+  /** Voids by the id of the scan they name, to show who voided a scan and why. */
+  const voidsOf = new Map<string, Scan[]>();
   const live = createLiveScans<ScanEvent>();
   const perMinute = new Map<string, number>();
   const perScanner = new Map<string, number>();
@@ -226,6 +245,11 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
     const event = eventOf(scan);
     if (scan.result === 'void') {
       voidEvents.set(scan.id, event);
+      if (scan.voids) {
+        const list = voidsOf.get(scan.voids);
+        if (list) list.push(scan);
+        else voidsOf.set(scan.voids, [scan]);
+      }
     } else {
       const bucket = eventsOf.get(scan.manifestId) ?? new Map<string, ScanEvent>();
       bucket.set(scan.id, event);
@@ -304,6 +328,39 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
   return {
     get: state.get,
     subscribe: state.subscribe,
+    scans(manifestId, search, limit) {
+      const bucket = eventsOf.get(manifestId);
+      if (!bucket) return { total: 0, rows: [] };
+      const needle = search.trim().toLowerCase();
+      // The newest `limit`, kept sorted newest first as they are met (a manifest may hold 100k).
+      const newest: Scan[] = [];
+      let total = 0;
+      for (const id of bucket.keys()) {
+        const scan = scans.get(id);
+        if (!scan) continue;
+        if (
+          needle &&
+          !scan.normalised.toLowerCase().includes(needle) &&
+          !scan.code.toLowerCase().includes(needle) &&
+          !scan.user.toLowerCase().includes(needle)
+        )
+          continue;
+        total += 1;
+        const oldest = newest[newest.length - 1];
+        if (newest.length >= limit && (!oldest || compareScanEvents(scan, oldest) <= 0)) continue;
+        let at = newest.findIndex((kept) => compareScanEvents(scan, kept) > 0);
+        if (at < 0) at = newest.length;
+        newest.splice(at, 0, scan);
+        if (newest.length > limit) newest.pop();
+      }
+      return {
+        total,
+        rows: newest.map((scan) => ({
+          scan,
+          voidedBy: cancellingVoidOf(scan, voidsOf.get(scan.id) ?? []),
+        })),
+      };
+    },
     waybills(manifestId, filter, search, limit) {
       const rows = waybillsOf.get(manifestId);
       if (!rows) return { total: 0, rows: [] };

@@ -11,6 +11,7 @@ export { openDashboard } from './dashboard';
 export type {
   Dashboard,
   DashboardSnapshot,
+  ManifestScanRow,
   ManifestSummary,
   WaybillFilter,
   WaybillRow,
