@@ -8,6 +8,7 @@ import { percentOf } from '@/lib/core/dashboard-stats';
 import { useDockhand } from '../dockhand-provider';
 import ManifestPrint from '../print/manifest-print';
 import { exportUrl } from './api-client';
+import ManifestScans from './manifest-scans';
 import ProgressBar from './progress-bar';
 import ScansChart from './scans-chart';
 
@@ -303,7 +304,10 @@ export default function AdminDashboard() {
               {snap.latest.map((s) => (
                 <li key={s.id} data-testid="latest-scan" data-scan-id={s.id} className="flex gap-2">
                   <span className="font-mono">{s.code}</span>
-                  <span className="text-slate-400">{s.result}</span>
+                  <span className="text-slate-400">
+                    {s.result}
+                    {s.voidReason ? `: ${s.voidReason}` : ''}
+                  </span>
                   <span className="ml-auto text-slate-400">
                     {s.user} · {new Date(s.scannedAt).toLocaleTimeString()}
                   </span>
@@ -344,6 +348,7 @@ export default function AdminDashboard() {
               setTicked({ manifestId: selected.id, numbers: next });
             }}
           />
+          <ManifestScans dashboard={dashboard} manifest={selected} version={snap.version} />
         </section>
       )}
     </div>
