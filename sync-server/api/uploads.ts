@@ -261,6 +261,10 @@ export async function openUploadRegistry(options: {
 
   /** Oldest idle uploads go (never `keepId`) while all of them pass the cap; expired ones go. */
   async function sweep(keepId?: string): Promise<void> {
+    // The folder is listed before the records are read: a file that finished arriving after the
+    // records were read (so not among them) would otherwise be taken for a leftover and deleted
+    // under the import about to read it.
+    const names = await readdir(dir);
     const docs = await docsWithPrefix<UploadDoc>(db, PREFIX);
     let total = docs.reduce((n, d) => n + d.bytes, 0);
     const oldest = docs
@@ -281,7 +285,7 @@ export async function openUploadRegistry(options: {
     }
     // This server's files of uploads that are gone, and anything else left in the folder.
     const kept = new Set(docs.map((d) => `${d._id.slice(PREFIX.length)}.xlsx`));
-    for (const name of await readdir(dir)) {
+    for (const name of names) {
       const id = name.slice(0, 36);
       if (receiving.has(id) || fetching.has(id)) continue;
       if (!kept.has(name) || gone.has(id))
