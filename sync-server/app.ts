@@ -124,13 +124,10 @@ export function createSyncServer(
         maxPending: 10_000,
       });
       await api.start();
-      // The embedded store serves each live feed by reading LevelDB again; the hub reads each
-      // change once (guard/changes-hub.ts). Apache CouchDB fans out its feeds itself.
+      // Each feed the store served itself read every change again (the embedded store) or held
+      // one of CouchDB's own feeds; the hub reads each change once (guard/changes-hub.ts).
       const opened = store;
-      hub =
-        opened.kind === 'embedded'
-          ? createChangesHub({ database: (name) => opened.database(name), log })
-          : null;
+      hub = createChangesHub({ database: (name) => opened.database(name), log });
       const sessions = createSessionCache(DEFAULT_SESSION_CACHE);
       // With request logs on (debug), every request goes through Express and is logged.
       const lane: FeedLane | null =

@@ -1,9 +1,15 @@
-// `_changes` feeds served from memory: one feed per database from the embedded store, its
-// recent changes kept in order, and every device's longpoll, continuous feed and catch-up read
-// (`feed=normal` after being offline) answered from them. Each feed the store served itself read every change from LevelDB again (~50 µs a row per
-// feed: 200 devices made one scan cost ~10 ms of the server's one thread), and could not keep up
-// with scans arriving. A request the hub cannot answer exactly (a filter, a `since` older than
-// what it holds, options it does not know) goes to the store as before.
+// `_changes` feeds served from memory: one read of the store's changes per database, its recent
+// changes kept in order, and every device's longpoll and continuous feed (and, on the embedded
+// store, its catch-up reads) answered from them. Each feed the embedded store served itself read
+// every change from LevelDB again (~50 µs a row per feed: 200 devices made one scan cost ~10 ms of
+// the server's one thread); Apache CouchDB on one node answered ~100 scans a second to 600 feeds.
+// A request the hub cannot answer exactly (a filter, a `since` it does not hold, options it does
+// not know) goes to the store as before.
+//
+// Positions: the embedded store's seqs are numbers and are the positions. Apache CouchDB's are
+// opaque strings: entries are numbered as they come, and a `since` is found by the seq string the
+// hub itself handed out. A device whose `since` came from the store (its catch-up read) is
+// matched once: if the store has nothing after it, the device is where the hub is now.
 // https://docs.couchdb.org/en/stable/api/database/changes.html
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -24,8 +30,13 @@ export interface ChangesHubOptions {
   now?: () => number;
 }
 
+type Seq = number | string;
+
 interface Entry {
-  seq: number;
+  /** Order in the hub: the seq itself on the embedded store, a count on CouchDB. */
+  pos: number;
+  /** The store's seq, as the store wrote it. */
+  seq: Seq;
   /** When the hub heard of it (ms, the hub's clock). */
   at: number;
   id: string;
@@ -38,7 +49,10 @@ interface Entry {
 }
 
 interface Waiter {
+  /** Position of the last change it has (or was told of). */
   since: number;
+  /** The store's seq at that position, for an answer with no rows. */
+  sinceSeq: Seq;
   limit: number;
   includeDocs: boolean;
   continuous: boolean;
@@ -47,16 +61,25 @@ interface Waiter {
 }
 
 interface Answer {
-  lastSeq: number;
+  lastPos: number;
+  lastSeq: Seq;
   /** Rows in it: none when every change in range was superseded (a longpoll keeps waiting). */
   rows: number;
   body: Buffer;
 }
 
 interface Hub {
-  /** Every change with seq > coveredFrom is in `entries` (or was superseded). */
+  /** Opaque seqs (Apache CouchDB): positions are counted, seqs looked up in `positions`. */
+  opaque: boolean;
+  /** Every change after position coveredFrom is in `entries` (or was superseded). */
   coveredFrom: number;
-  lastSeq: number;
+  /** Position and store seq up to which the hub has read. */
+  lastPos: number;
+  lastSeq: Seq;
+  /** Opaque stores: the position of each seq the hub holds (and of where it started). */
+  positions: Map<string, number>;
+  /** Whether the store has nothing after `since` (a device's seq from the store itself). */
+  storeHasNothingAfter: (since: string) => Promise<boolean>;
   entries: Entry[];
   latest: Map<string, Entry>;
   waiters: Set<Waiter>;
@@ -88,11 +111,14 @@ const DEFAULT_GATHER_MS = 250;
 const POLL_MS = 25;
 const READ_RANGE = 100;
 const READ_PARALLEL = 16;
+/** Changes per request of the live feed from Apache CouchDB (PouchDB asks for 25 by default). */
+const FEED_BATCH = 1000;
 
 export interface FeedRequest {
   /** normal: what there is now, at once; longpoll: wait for a change; continuous: stream. */
   kind: 'normal' | 'longpoll' | 'continuous';
-  since: number | 'now';
+  /** A number (the embedded store), an opaque string (CouchDB) or 'now'. */
+  since: Seq;
   limit: number;
   includeDocs: boolean;
   heartbeatMs: number;
@@ -107,8 +133,7 @@ export function feedRequestOf(query: URLSearchParams): FeedRequest | null {
   const style = query.get('style');
   if (style !== null && style !== 'all_docs') return null; // the hub's entries list every leaf
   const sinceText = query.get('since') ?? '0';
-  const since = sinceText === 'now' ? 'now' : /^\d+$/.test(sinceText) ? Number(sinceText) : null;
-  if (since === null) return null;
+  const since = /^\d+$/.test(sinceText) ? Number(sinceText) : sinceText;
   const limitText = query.get('limit');
   const limit = limitText === null ? Infinity : Number(limitText);
   if (!(limit >= 1)) return null;
@@ -126,13 +151,13 @@ export function feedRequestOf(query: URLSearchParams): FeedRequest | null {
   };
 }
 
-/** The first index in `entries` with seq > since (entries are in seq order). */
+/** The first index in `entries` with a position after `since` (entries are in order). */
 function firstAfter(entries: Entry[], since: number): number {
   let lo = 0;
   let hi = entries.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (entries[mid]!.seq > since) hi = mid;
+    if (entries[mid]!.pos > since) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -157,10 +182,20 @@ export function createChangesHub(opts: ChangesHubOptions) {
   async function open(name: string): Promise<Hub | null> {
     const db = await opts.database(name);
     const info = await db.info();
-    if (typeof info.update_seq !== 'number') return null; // opaque sequences: not this store
+    const start = info.update_seq as Seq;
+    const opaque = typeof start !== 'number';
     const hub: Hub = {
-      coveredFrom: info.update_seq,
-      lastSeq: info.update_seq,
+      opaque,
+      coveredFrom: opaque ? 0 : (start as number),
+      lastPos: opaque ? 0 : (start as number),
+      lastSeq: start,
+      positions: opaque ? new Map([[String(start), 0]]) : new Map(),
+      storeHasNothingAfter: async (since) => {
+        const answer = (await db.changes({ since, limit: 1 } as never)) as unknown as {
+          results: unknown[];
+        };
+        return answer.results.length === 0;
+      },
       entries: [],
       latest: new Map(),
       waiters: new Set(),
@@ -168,17 +203,56 @@ export function createChangesHub(opts: ChangesHubOptions) {
       readUpToStore: async () => undefined,
       cancel: () => undefined,
     };
+    const fail = (err: unknown) => {
+      opts.log.error({ err, db: name }, 'changes hub could not read; feeds go to the store');
+      hub.cancel();
+      hubs.delete(name);
+      clearTimeout(hub.flush);
+      for (const waiter of [...hub.waiters]) release(waiter);
+    };
+    return opaque ? followFeed(hub, db, fail) : pollSeqs(hub, db, fail);
+  }
+
+  /**
+   * Apache CouchDB: one live feed of the database (PouchDB's HTTP client, long-polling CouchDB
+   * with large batches); CouchDB's seqs cannot be compared, so the hub follows in its order.
+   */
+  function followFeed(hub: Hub, db: PouchDatabase, fail: (err: unknown) => void): Hub {
+    const feed = db.changes({
+      live: true,
+      since: hub.lastSeq,
+      include_docs: true,
+      style: 'all_docs',
+      batch_size: FEED_BATCH,
+    } as Parameters<PouchDatabase['changes']>[0]);
+    let stopped = false;
+    feed.on('change', (change) => {
+      if (!stopped) add(hub, change as unknown as Record<string, unknown>);
+    });
+    feed.on('error', (err) => {
+      if (!stopped) fail(err);
+    });
+    hub.cancel = () => {
+      stopped = true;
+      (feed as unknown as { cancel(): void }).cancel();
+    };
+    return hub;
+  }
+
+  /**
+   * The embedded store: new changes are read in ranges side by side. PouchDB reads a range one
+   * row after another, a LevelDB lookup or two per row, each waiting a turn of this busy thread:
+   * one live feed read ~250 changes a second under 200 devices, and fell minutes behind.
+   */
+  function pollSeqs(hub: Hub, db: PouchDatabase, fail: (err: unknown) => void): Hub {
     let reading: Promise<void> | null = null;
     let stopped = false;
-    // New changes are read in ranges side by side: PouchDB reads a range one row after another,
-    // two LevelDB lookups per row, each waiting a turn of this busy thread — one feed read
-    // ~250 changes a second under 200 devices, and the hub fell minutes behind the writes.
     const readRounds = async () => {
       try {
         for (;;) {
           const upTo = Number((await db.info()).update_seq);
-          if (stopped || !(upTo > hub.lastSeq)) break;
-          const from = hub.lastSeq;
+          if (stopped || !(upTo > hub.lastPos)) break;
+          const from = hub.lastPos;
           const end = Math.min(upTo, from + READ_RANGE * READ_PARALLEL);
           const ranges: Array<[number, number]> = [];
           for (let a = from; a < end; a += READ_RANGE)
@@ -201,18 +275,12 @@ export function createChangesHub(opts: ChangesHubOptions) {
           for (const part of parts) {
             for (const change of part) add(hub, change);
           }
-          hub.lastSeq = end; // superseded seqs in the range are behind us too
+          // Superseded seqs in the range are behind us too.
+          hub.lastPos = end;
+          hub.lastSeq = end;
         }
       } catch (err) {
-        opts.log.error({ err, db: name }, 'changes hub could not read; feeds go to the store');
-        stopped = true;
-        clearInterval(poll);
-        hubs.delete(name);
-        clearTimeout(hub.flush);
-        for (const waiter of [...hub.waiters]) {
-          waiter.res.end();
-          waiter.done();
-        }
+        if (!stopped) fail(err);
       }
     };
     const readNew = () =>
@@ -220,7 +288,7 @@ export function createChangesHub(opts: ChangesHubOptions) {
     const poll = setInterval(() => void readNew(), POLL_MS);
     hub.readUpToStore = async () => {
       const upTo = Number((await db.info()).update_seq);
-      while (!stopped && hub.lastSeq < upTo) await readNew();
+      while (!stopped && hub.lastPos < upTo) await readNew();
     };
     hub.cancel = () => {
       stopped = true;
@@ -232,17 +300,31 @@ export function createChangesHub(opts: ChangesHubOptions) {
   function add(hub: Hub, change: Record<string, unknown>): void {
     const seq = change.seq;
     const id = change.id;
-    if (typeof seq !== 'number' || typeof id !== 'string' || seq <= hub.lastSeq) return;
-    const entry: Entry = { seq, at: now(), id, line: JSON.stringify(change), superseded: false };
+    if (typeof id !== 'string') return;
+    let pos: number;
+    if (hub.opaque) {
+      if (typeof seq !== 'string' || hub.positions.has(seq)) return;
+      pos = hub.lastPos + 1;
+      hub.positions.set(seq, pos);
+    } else {
+      if (typeof seq !== 'number' || seq <= hub.lastPos) return;
+      pos = seq;
+    }
+    const line = JSON.stringify(change);
+    const entry: Entry = { pos, seq, at: now(), id, line, superseded: false };
     const earlier = hub.latest.get(id);
     if (earlier) earlier.superseded = true;
     hub.latest.set(id, entry);
     hub.entries.push(entry);
+    hub.lastPos = pos;
     hub.lastSeq = seq;
     if (hub.entries.length > maxChanges) {
       const dropped = hub.entries.splice(0, hub.entries.length - maxChanges);
-      hub.coveredFrom = dropped[dropped.length - 1]!.seq;
-      for (const old of dropped) if (hub.latest.get(old.id) === old) hub.latest.delete(old.id);
+      hub.coveredFrom = dropped[dropped.length - 1]!.pos;
+      for (const old of dropped) {
+        if (hub.latest.get(old.id) === old) hub.latest.delete(old.id);
+        if (hub.opaque) hub.positions.delete(String(old.seq));
+      }
       for (const waiter of [...hub.waiters]) if (waiter.since < hub.coveredFrom) release(waiter);
     }
     for (const waiter of [...hub.waiters]) if (waiter.continuous) stream(hub, waiter);
@@ -269,7 +351,7 @@ export function createChangesHub(opts: ChangesHubOptions) {
    */
   function release(waiter: Waiter): void {
     if (waiter.continuous) return finishContinuous(waiter);
-    waiter.res.end(`{"results":[],"last_seq":${waiter.since},"pending":0}\n`);
+    waiter.res.end(`{"results":[],"last_seq":${JSON.stringify(waiter.sinceSeq)},"pending":0}\n`);
     waiter.done();
   }
 
@@ -295,22 +377,26 @@ export function createChangesHub(opts: ChangesHubOptions) {
   function answerFrom(
     hub: Hub,
     start: number,
-    since: number,
+    since: { pos: number; seq: Seq },
     limit: number,
     includeDocs: boolean,
   ): Answer {
     const lines: string[] = [];
-    let last = since;
+    let lastPos = since.pos;
+    let lastSeq = since.seq;
     let i = start;
     for (; i < hub.entries.length && lines.length < limit; i++) {
       const entry = hub.entries[i]!;
-      last = entry.seq;
+      lastPos = entry.pos;
+      lastSeq = entry.seq;
       if (!entry.superseded) lines.push(lineOf(entry, includeDocs));
     }
     const pending = hub.entries.length - i;
     const results = lines.length === 0 ? '[]' : `[\n${lines.join(',\n')}\n]`;
+    const last = JSON.stringify(lastSeq);
     return {
-      lastSeq: last,
+      lastPos,
+      lastSeq,
       rows: lines.length,
       body: Buffer.from(`{"results":${results},\n"last_seq":${last},"pending":${pending}}\n`),
     };
@@ -326,10 +412,12 @@ export function createChangesHub(opts: ChangesHubOptions) {
     const key = `${start}|${waiter.limit}|${waiter.includeDocs}`;
     let answer = answers.get(key);
     if (answer === undefined) {
-      answer = answerFrom(hub, start, waiter.since, waiter.limit, waiter.includeDocs);
+      const since = { pos: waiter.since, seq: waiter.sinceSeq };
+      answer = answerFrom(hub, start, since, waiter.limit, waiter.includeDocs);
       answers.set(key, answer);
     }
-    waiter.since = answer.lastSeq;
+    waiter.since = answer.lastPos;
+    waiter.sinceSeq = answer.lastSeq;
     if (answer.rows === 0) return; // only superseded changes: nothing new to say yet
     waiter.res.end(answer.body);
     waiter.done();
@@ -340,7 +428,8 @@ export function createChangesHub(opts: ChangesHubOptions) {
     const start = firstAfter(hub.entries, waiter.since);
     for (let i = start; i < hub.entries.length && waiter.limit > 0; i++) {
       const entry = hub.entries[i]!;
-      waiter.since = entry.seq;
+      waiter.since = entry.pos;
+      waiter.sinceSeq = entry.seq;
       if (entry.superseded) continue;
       waiter.res.write(`${lineOf(entry, waiter.includeDocs)}\n`);
       waiter.limit -= 1;
@@ -348,8 +437,50 @@ export function createChangesHub(opts: ChangesHubOptions) {
     if (waiter.limit <= 0) finishContinuous(waiter);
   }
 
+  /** Where a feed starts in the hub; null: the store answers it. */
+  async function startOf(
+    db: string,
+    opened: Hub | null,
+    feed: FeedRequest,
+  ): Promise<{ hub: Hub; since: number; sinceSeq: Seq } | null> {
+    let hub = opened;
+    if (!hub) return null;
+    if (feed.since === 'now') return { hub, since: hub.lastPos, sinceSeq: hub.lastSeq };
+    if (!hub.opaque) {
+      if (typeof feed.since !== 'number') return null;
+      // A catch-up read, or a `since` the hub has not read up to yet: what the store has
+      // written until now is read first, so a client sees its own writes as the store shows them.
+      if (feed.kind === 'normal' || feed.since > hub.lastPos) {
+        await hub.readUpToStore();
+        hub = (await hubs.get(db)) ?? null;
+        if (!hub) return null;
+      }
+      if (feed.since < hub.coveredFrom || feed.since > hub.lastPos) return null;
+      return { hub, since: feed.since, sinceSeq: feed.since };
+    }
+    // Apache CouchDB: a catch-up read must see the client's own writes, which the hub may not
+    // have heard of yet, and CouchDB's seqs cannot tell: the store answers it.
+    if (feed.kind === 'normal') return null;
+    const since = String(feed.since);
+    const known = hub.positions.get(since);
+    if (known !== undefined) {
+      return known < hub.coveredFrom ? null : { hub, since: known, sinceSeq: since };
+    }
+    // A seq from the store itself (a catch-up read): if the store has nothing after it, the
+    // device has everything the hub had when asked; anything it hears again is a no-op.
+    const pos = hub.lastPos;
+    const seq = hub.lastSeq;
+    try {
+      if (!(await hub.storeHasNothingAfter(since))) return null;
+    } catch {
+      return null;
+    }
+    if (hubs.get(db) === undefined || pos < hub.coveredFrom) return null;
+    return { hub, since: pos, sinceSeq: seq };
+  }
+
   function finishContinuous(waiter: Waiter): void {
-    waiter.res.end(`{"last_seq":${waiter.since}}\n`);
+    waiter.res.end(`{"last_seq":${JSON.stringify(waiter.sinceSeq)}}\n`);
     waiter.done();
   }
 
@@ -369,17 +500,9 @@ export function createChangesHub(opts: ChangesHubOptions) {
         });
         hubs.set(db, pending);
       }
-      let hub = await pending;
-      if (!hub) return false;
-      // A catch-up read, or a `since` the hub has not read up to yet: what the store has written
-      // until now is read first, so a client sees its own writes as the store would show them.
-      if (feed.kind === 'normal' || (feed.since !== 'now' && feed.since > hub.lastSeq)) {
-        await hub.readUpToStore();
-        hub = (await hubs.get(db)) ?? null;
-        if (!hub) return false;
-      }
-      const since = feed.since === 'now' ? hub.lastSeq : feed.since;
-      if (since < hub.coveredFrom || since > hub.lastSeq) return false;
+      const found = await startOf(db, await pending, feed);
+      if (!found) return false;
+      const { hub, since, sinceSeq } = found;
       if (feed.kind === 'normal') {
         // A device catching up reads until an empty answer (RxDB); with scans arriving every
         // millisecond it would ask again at once, each time for a handful. Changes younger than
@@ -397,7 +520,8 @@ export function createChangesHub(opts: ChangesHubOptions) {
       res.setHeader('Cache-Control', 'must-revalidate');
       if (feed.kind === 'normal') {
         const start = firstAfter(hub.entries, since);
-        res.end(answerFrom(hub, start, since, feed.limit, feed.includeDocs).body);
+        const from = { pos: since, seq: sinceSeq };
+        res.end(answerFrom(hub, start, from, feed.limit, feed.includeDocs).body);
         return true;
       }
       const continuous = feed.kind === 'continuous';
@@ -408,12 +532,14 @@ export function createChangesHub(opts: ChangesHubOptions) {
           : setTimeout(() => {
               if (continuous) finishContinuous(waiter);
               else {
-                res.end(`{"results":[],"last_seq":${waiter.since},"pending":0}\n`);
+                const last = JSON.stringify(waiter.sinceSeq);
+                res.end(`{"results":[],"last_seq":${last},"pending":0}\n`);
                 waiter.done();
               }
             }, feed.timeoutMs);
       const waiter: Waiter = {
         since,
+        sinceSeq,
         limit: feed.limit,
         includeDocs: feed.includeDocs,
         continuous,
