@@ -267,6 +267,9 @@ export function createApi(deps: ApiDeps): Api {
         if (!preview) return sendApiError(res, 'API_ERR_UNKNOWN_UPLOAD');
         res.json(await previewBody(upload, preview, ctx.memory));
       } catch (err) {
+        // Deleted between the look-up and the read (its import just finished): gone.
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+          return sendApiError(res, 'API_ERR_UNKNOWN_UPLOAD');
         if (!(err instanceof ImportError)) throw err;
         sendImportError(res, err.code);
       }

@@ -1,6 +1,7 @@
 // Streams the rows of one sheet of an inspected xlsx as cell texts (exceljs WorkbookReader, with
 // styles cached so number formats — zero padding, dates — read as the person sees them).
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { cellText } from '@/lib/core/cell-text';
@@ -56,7 +57,7 @@ export function chooseSheet(
  * byte for byte; inspectUpload has checked that they tile the file exactly.
  */
 function reorderedZip(
-  path: string,
+  file: FileHandle,
   inspection: UploadInspection,
   sheetEntry: string,
 ): Readable & { bytesRead: number } {
@@ -70,10 +71,11 @@ function reorderedZip(
   let bytesRead = 0;
   async function* chunks() {
     for (const range of ranges) {
-      for await (const chunk of createReadStream(path, {
+      for await (const chunk of file.createReadStream({
         start: range.start,
         end: range.end - 1,
         highWaterMark: 256 * 1024,
+        autoClose: false,
       })) {
         bytesRead += (chunk as Buffer).length;
         yield chunk as Buffer;
@@ -107,7 +109,11 @@ export async function* readSheetRows(options: ReadSheetOptions): AsyncGenerator<
   if (sheet.rows > limits.maxRows)
     throw new ImportError('IMPORT_ERR_TOO_MANY_ROWS', `${sheet.name}: ${sheet.rows} rows`);
   const date1904 = inspection.date1904;
-  const input = reorderedZip(path, inspection, sheet.entry);
+  // Opened once and read through that handle: a file deleted meanwhile (its upload discarded
+  // after an import, a sweep) is still read whole, and one gone already fails here with ENOENT
+  // rather than inside exceljs, which never settles on an input stream's error.
+  const file = await open(path, 'r');
+  const input = reorderedZip(file, inspection, sheet.entry);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -165,6 +171,7 @@ export async function* readSheetRows(options: ReadSheetOptions): AsyncGenerator<
     });
   } finally {
     input.destroy();
+    await file.close();
   }
   if (!found)
     throw new ImportError(

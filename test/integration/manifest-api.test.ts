@@ -270,12 +270,20 @@ describe.each([
     expect(waybills.map((w) => w.number).sort()).toEqual([...EXPECTED_NUMBERS].sort());
     expect(waybills.find((w) => w.number === 'JD0001')?.extra).toMatchObject({ Note: ZPL_TEXT });
 
-    // The upload is deleted after a successful import.
-    const gone = await fetch(`${url}/api/manifests/uploads/${up.body.uploadId}`, {
-      headers: { authorization: SUE },
-    });
-    expect(gone.status).toBe(404);
-    expect(fs.readdirSync(join(dataDir, 'uploads'))).not.toContain(`${up.body.uploadId}.xlsx`);
+    // The upload is deleted after a successful import (just after it reads as done).
+    await expect
+      .poll(
+        async () =>
+          (
+            await fetch(`${url}/api/manifests/uploads/${up.body.uploadId}`, {
+              headers: { authorization: SUE },
+            })
+          ).status,
+      )
+      .toBe(404);
+    await expect
+      .poll(() => fs.readdirSync(join(dataDir, 'uploads')))
+      .not.toContain(`${up.body.uploadId}.xlsx`);
   });
 });
 
