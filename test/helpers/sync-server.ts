@@ -188,3 +188,20 @@ export function scanDoc(
   const { id, ...rest } = scan;
   return { _id: id, ...rest };
 }
+
+/** PUTs a new scan of `user` through the guard with `authorization`; answers its id. */
+export async function putScanAs(
+  dbUrl: string,
+  authorization: string,
+  user: string,
+): Promise<string> {
+  const doc = scanDoc(user);
+  const res = await fetch(`${dbUrl}/scans/${encodeURIComponent(doc._id)}`, {
+    method: 'PUT',
+    headers: { authorization, 'content-type': 'application/json' },
+    body: JSON.stringify(doc),
+  });
+  if (res.status !== 201)
+    throw new Error(`scan not stored: HTTP ${res.status} ${await res.text()}`);
+  return doc._id;
+}

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { couchDbAvailable, couchDbUnavailableReason, startCouchDb } from '../helpers/couchdb';
 import type { CouchDb } from '../helpers/couchdb';
-import { basicAuth, scanDoc, startTestSyncServer } from '../helpers/sync-server';
+import { basicAuth, putScanAs, startTestSyncServer } from '../helpers/sync-server';
 import type { TestSyncServer } from '../helpers/sync-server';
 
 const available = couchDbAvailable();
@@ -34,16 +34,7 @@ describe.skipIf(!available)('changes hub on Apache CouchDB', () => {
     changes(
       `feed=longpoll&style=all_docs&include_docs=true&since=${encodeURIComponent(since)}&limit=100&heartbeat=10000&timeout=20000`,
     );
-  const putScan = async (): Promise<string> => {
-    const doc = scanDoc('sam');
-    const res = await fetch(`${server.dbUrl}/scans/${encodeURIComponent(doc._id)}`, {
-      method: 'PUT',
-      headers: { authorization: scanner, 'content-type': 'application/json' },
-      body: JSON.stringify(doc),
-    });
-    expect(res.status).toBe(201);
-    return doc._id;
-  };
+  const putScan = () => putScanAs(server.dbUrl, scanner, 'sam');
   /** A catch-up read, answered by CouchDB itself: its last_seq is CouchDB's, not the hub's. */
   const caughtUp = async () => (await changes('feed=normal&since=0&limit=10000')).last_seq;
 

@@ -6,7 +6,7 @@ import PouchDB from 'pouchdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   basicAuth,
-  scanDoc,
+  putScanAs,
   startTestSyncServer,
   type TestSyncServer,
 } from '../helpers/sync-server';
@@ -43,16 +43,7 @@ async function changes(query: string): Promise<ChangesAnswer> {
   return (await res.json()) as ChangesAnswer;
 }
 
-async function putScan(): Promise<string> {
-  const doc = scanDoc('sam');
-  const res = await fetch(`${server.dbUrl}/scans/${encodeURIComponent(doc._id)}`, {
-    method: 'PUT',
-    headers: { authorization: scanner, 'content-type': 'application/json' },
-    body: JSON.stringify(doc),
-  });
-  expect(res.status).toBe(201);
-  return doc._id;
-}
+const putScan = () => putScanAs(server.dbUrl, scanner, 'sam');
 
 beforeAll(async () => {
   const opened: Array<{ name: string; listenerCount(e: string): number }> = [];

@@ -2,8 +2,6 @@
 // sync-server/api/server-db.ts), so a person can reload, leave, or live through a server restart
 // and still see the outcome and import the good rows without uploading again; a server killed
 // mid-import leaves no half manifest.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -20,6 +18,7 @@ import { importLimits } from '@/sync-server/import';
 import { openUploadRegistry } from '@/sync-server/api/uploads';
 import { makeExceljsManifest, makeSimpleManifest } from '../fixtures/xlsx/make-fixtures';
 import { basicAuth } from '../helpers/sync-server';
+import { spawnSyncServer } from '../helpers/sync-server-process';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const PASSWORD = 'test-admin-password-123';
@@ -178,36 +177,7 @@ describe('confirming the good rows later', () => {
 });
 
 /** Starts `sync-server/main.ts` in its own process (so it can be killed, not closed). */
-async function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env,
-      DOCKHAND_HOST: '127.0.0.1',
-      DOCKHAND_PORT: '0',
-      DOCKHAND_DATA_DIR: dataDir,
-      DOCKHAND_ADMIN_PASSWORD: PASSWORD,
-      DOCKHAND_STATIC_DIR: join(dir, 'no-app'),
-      DOCKHAND_LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /Dockhand sync server: (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  return { child, url };
-}
+const spawnServer = (dataDir: string) => spawnSyncServer(dataDir, PASSWORD);
 
 describe('a server killed mid-import', () => {
   it('leaves no half manifest, says what happened, and the file can be imported again', async () => {

@@ -36,6 +36,19 @@ let statusUrl: string;
 let seq = 0;
 let printing: Awaited<ReturnType<typeof openPrinting>>;
 
+/** The bridge's replication with the sync server, as the bridge starts it. */
+const bridgeReplication = () =>
+  startReplication({
+    syncUrl: server.url,
+    user: BRIDGE_USER,
+    password: BRIDGE_PASSWORD,
+    site: SITE,
+    local: printing.localDbs,
+    log,
+    now: () => new Date(),
+    backoff: { baseMs: 100, maxMs: 500 },
+  });
+
 async function db(method: string, path: string, auth: string, body?: unknown) {
   const response = await fetch(`${server.dbUrl}/${path}`, {
     method,
@@ -112,17 +125,7 @@ beforeAll(async () => {
     log,
     printing,
     shutdownGraceMs: 2_000,
-    startSync: () =>
-      startReplication({
-        syncUrl: server.url,
-        user: BRIDGE_USER,
-        password: BRIDGE_PASSWORD,
-        site: SITE,
-        local: printing.localDbs,
-        log,
-        now: () => new Date(),
-        backoff: { baseMs: 100, maxMs: 500 },
-      }),
+    startSync: bridgeReplication,
   });
   await bridge.start();
   statusServer = createStatusApp(bridge.status).listen(0, '127.0.0.1');
@@ -205,16 +208,7 @@ describe('a print job carrying its id', () => {
     const job = refused.rows.find((row) => row.doc.values?.waybill === 'WB-ID-REFUSED')!.doc;
     expect(job.state).toBe('queued');
     // What a restarted bridge starts with: the same local jobs, the same replication checkpoints.
-    const again = startReplication({
-      syncUrl: server.url,
-      user: BRIDGE_USER,
-      password: BRIDGE_PASSWORD,
-      site: SITE,
-      local: printing.localDbs,
-      log,
-      now: () => new Date(),
-      backoff: { baseMs: 100, maxMs: 500 },
-    });
+    const again = bridgeReplication();
     try {
       await expect
         .poll(async () => (await serverJob(job._id)).state, { timeout: 20_000 })

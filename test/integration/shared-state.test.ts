@@ -2,7 +2,6 @@
 // jobs and their progress, remembered mappings, export marks: sync-server/api/server-db.ts), so a
 // person whose requests land on either server sees one system; a server killed mid-import is
 // noticed by the other, which ends the import with words that say what to do.
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,6 +13,7 @@ import { couchDbAvailable, couchDbUnavailableReason, startCouchDb } from '../hel
 import type { CouchDb } from '../helpers/couchdb';
 import { TEST_ADMIN_PASSWORD, basicAuth, startTestSyncServer } from '../helpers/sync-server';
 import type { TestSyncServer } from '../helpers/sync-server';
+import { killSyncServer, spawnSyncServer } from '../helpers/sync-server-process';
 
 const available = couchDbAvailable();
 if (!available) console.warn(`Skipping the shared /api state test: ${couchDbUnavailableReason()}`);
@@ -60,49 +60,13 @@ async function settled(url: string, importId: string, timeoutMs = 60_000): Promi
 }
 
 /** A sync server in its own process on the shared CouchDB, so it can be killed, not closed. */
-async function spawnServer(
-  couch: CouchDb,
-  dataDir: string,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env,
-      DOCKHAND_HOST: '127.0.0.1',
-      DOCKHAND_PORT: '0',
-      DOCKHAND_DATA_DIR: dataDir,
-      DOCKHAND_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      DOCKHAND_STATIC_DIR: join(dataDir, 'no-app'),
-      DOCKHAND_LOG_LEVEL: 'error',
-      DOCKHAND_COUCHDB_URL: couch.url,
-      DOCKHAND_COUCHDB_USER: couch.adminUser,
-      DOCKHAND_COUCHDB_PASSWORD: couch.adminPassword,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const spawnServer = (couch: CouchDb, dataDir: string) =>
+  spawnSyncServer(dataDir, TEST_ADMIN_PASSWORD, {
+    DOCKHAND_COUCHDB_URL: couch.url,
+    DOCKHAND_COUCHDB_USER: couch.adminUser,
+    DOCKHAND_COUCHDB_PASSWORD: couch.adminPassword,
   });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /Dockhand sync server: (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  return { child, url };
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
-}
+const kill = killSyncServer;
 
 describe.skipIf(!available)('two sync servers on one CouchDB share the /api state', () => {
   let dir: string;
