@@ -164,11 +164,15 @@ export function createApi(deps: ApiDeps): Api {
     };
   };
 
-  /** The wire status; `canRetry` when the file is still kept and idle. */
+  /**
+   * The wire status; `canRetry` when the file is still kept and idle. Held by this job itself,
+   * which has ended, it is as good as idle: the job frees it just after it reads as ended, and a
+   * retry may claim it from an ended holder anyway (uploads.claim).
+   */
   const statusOf = async (ctx: SharedState, job: ImportJob) => {
     if (job.state === 'running') return importStatusOf(job, false);
     const upload = await ctx.uploads.get(job.uploadId);
-    return importStatusOf(job, !!upload && !upload.busyWith);
+    return importStatusOf(job, !!upload && (!upload.busyWith || upload.busyWith === job.id));
   };
 
   /**

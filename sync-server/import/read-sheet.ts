@@ -1,5 +1,6 @@
 // Streams the rows of one sheet of an inspected xlsx as cell texts (exceljs WorkbookReader, with
 // styles cached so number formats — zero padding, dates — read as the person sees them).
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -71,7 +72,9 @@ function reorderedZip(
   let bytesRead = 0;
   async function* chunks() {
     for (const range of ranges) {
-      for await (const chunk of file.createReadStream({
+      // By descriptor: a FileHandle's own streams each leave a listener on it until it closes.
+      for await (const chunk of createReadStream('', {
+        fd: file.fd,
         start: range.start,
         end: range.end - 1,
         highWaterMark: 256 * 1024,
