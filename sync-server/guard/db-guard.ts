@@ -18,6 +18,7 @@ import {
   checkBody,
   checkLocalDocSize,
   checkQuery,
+  isObject,
   parseJsonBody,
 } from './request-limits';
 import type { RequestLimits } from './request-limits';
@@ -479,9 +480,6 @@ export function createDbGuard(opts: DbGuardOptions): Router {
 
   return router;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A direct answer as express-pouchdb sends one (JSON, or text/plain to a client not asking). */
 function sendDirect(req: Request, res: Response, answer: DirectAnswer): void {

@@ -5,6 +5,7 @@
 // requests in fixed windows, which cannot weigh one batch of 50 links as 50 nor give a steady refill.
 // https://docs.couchdb.org/en/stable/api/database/bulk-api.html#db-bulk-docs
 import type { Response } from 'express';
+import { isObject } from './request-limits';
 
 export interface LinkCreateLimitOptions {
   /** New links one user may write at once: a supervisor's bulk CSV import of a few hundred. */
@@ -78,9 +79,6 @@ interface WrittenDoc {
   _rev?: unknown;
   _deleted?: unknown;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Design and local documents are not links (and only admins may write design documents). */
 const isLinkId = (id: unknown) =>

@@ -82,7 +82,8 @@ export function parseJsonBody(raw: Buffer, maxDepth: number): ParsedBody {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+/** A JSON object (not an array or null): what a CouchDB body or document must be. */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The endpoint below a database that a body is checked for. */

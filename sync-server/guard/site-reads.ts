@@ -2,6 +2,7 @@
 // its sites, and documents of other sites are taken out of what the store answers it. Pure.
 import { hasRole } from '@/lib/schema';
 import type { DatabaseName, UserContext } from '@/lib/schema';
+import { isObject } from './request-limits';
 
 /** Databases whose documents carry `site` and are read by bridges. */
 export const SITE_DATABASES: readonly DatabaseName[] = ['print_jobs', 'printers'];
@@ -21,8 +22,6 @@ export function sitesHeldTo(user: UserContext): string[] | null {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Whether a document may be shown: tombstones and documents of an allowed site. */
 function visible(doc: unknown, sites: readonly string[]): boolean {
