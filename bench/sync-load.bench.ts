@@ -97,7 +97,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const basic = (name: string, password: string) =>
   `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 
-/** Poisson-distributed count with mean `mean` (Knuth; means here are below ~5). */
+/** Poisson-distributed count with mean `mean` (Knuth; fine for the small means here). */
 function poisson(mean: number): number {
   const limit = Math.exp(-mean);
   let k = 0;
@@ -200,16 +200,20 @@ async function connectDevices(
 function startScanning(devices: readonly Device[], rate: number): () => void {
   const burstUntil = new Float64Array(devices.length);
   const baseRate = rate / (1 + (BURST_FACTOR - 1) * BURST_SHARE);
+  let lastTick = performance.now();
   const scanTicker = setInterval(() => {
     const now = performance.now();
     const wall = Date.now();
+    // People do not wait for this process: a late tick makes the scans of the time it missed.
+    const elapsedMs = now - lastTick;
+    lastTick = now;
     for (const device of devices) {
       const i = device.index;
-      if (burstUntil[i]! < now && Math.random() < BURST_START_PER_TICK) {
+      if (burstUntil[i]! < now && Math.random() < (BURST_START_PER_TICK * elapsedMs) / TICK_MS) {
         burstUntil[i] = now + BURST_MS[0] + Math.random() * (BURST_MS[1] - BURST_MS[0]);
       }
       const factor = burstUntil[i]! > now ? BURST_FACTOR : 1;
-      const count = poisson((baseRate * factor * TICK_MS) / 1000);
+      const count = poisson((baseRate * factor * elapsedMs) / 1000);
       if (count > 0) device.scan(count, wall);
     }
   }, TICK_MS);

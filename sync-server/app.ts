@@ -30,7 +30,7 @@ import { createLinkTable, type LinkTable } from './links/link-table';
 import { createVisitRecorder, type VisitRecorder } from './links/visit-recorder';
 import { openVisitsDatabase } from './links/visits-database';
 import { openCouchStore } from './store/couch-store';
-import { openPouchStore } from './store/pouch-store';
+import { localLevelOf, openPouchStore } from './store/pouch-store';
 import { createDirectStore } from './store/direct-store';
 import type { Store } from './store/store';
 
@@ -144,7 +144,7 @@ export function createSyncServer(
         changesHub: hub ?? undefined,
         direct:
           opened.kind === 'embedded'
-            ? createDirectStore((name) => opened.database(name))
+            ? createDirectStore((name) => opened.database(name), localLevelOf)
             : undefined,
         sessions,
         upstream: store.upstream,

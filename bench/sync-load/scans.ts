@@ -46,7 +46,8 @@ const RECENT_KEPT = 50;
 /** The next scan a person makes on this device. */
 export function nextScan(maker: ScanMaker, nowMs: number, sampled: boolean): ScanDoc {
   const pick = Math.random();
-  const own = maker.recent.filter((s) => s.result !== 'void');
+  // Only an undo or a re-scan needs this person's earlier scans (most scans do not).
+  const own = pick < 0.06 ? maker.recent.filter((s) => s.result !== 'void') : [];
   const base = {
     _id: `${maker.deviceId}:${ulid(nowMs, sampled)}`,
     manifestId: maker.manifestId,

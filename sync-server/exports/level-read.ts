@@ -29,6 +29,25 @@ function seqKey(seq: number): string {
   return BY_SEQ + String(seq).padStart(SEQ_DIGITS, '0');
 }
 
+/**
+ * Which of `ids` have a document record (live, deleted or conflicted), in one native LevelDB call;
+ * null when this leveldown cannot. PouchDB answers `_all_docs` with keys by one range read per
+ * key: three native calls each, which were a twentieth of the server's time under 200 devices
+ * checking their pushes.
+ */
+export function storedIdsOf(level: LocalLevel, ids: readonly string[]): Promise<boolean[] | null> {
+  const getMany = level.getMany;
+  if (typeof getMany !== 'function') return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    getMany.call(
+      level,
+      ids.map((id) => DOC_STORE + id),
+      { asBuffer: false },
+      (err, values) => (err || !values ? reject(err) : resolve(values.map((v) => v !== undefined))),
+    );
+  });
+}
+
 /** Calls `onEntry` for every key/value of a key range, in key order. */
 export function forEachEntry(
   level: LocalLevel,

@@ -1,8 +1,13 @@
 // The hub's bookkeeping against a stand-in store feed, answered over real HTTP: what a device
-// gets when it asks at once (feed=normal), and when what it waits for falls out of memory.
+// gets when it asks at once (feed=normal), and when what it waits for falls out of memory; and
+// on the real embedded store, fed by its commits.
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
+import PouchDB from 'pouchdb';
 import type { PouchDatabase } from 'pouchdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChangesHub, feedRequestOf } from './changes-hub';
@@ -133,5 +138,78 @@ describe('changes hub', () => {
     expect(performance.now() - held).toBeGreaterThanOrEqual(150);
     expect(answer.results.map((r) => r.id)).toEqual(['young']);
     expect(answer.last_seq).toBe(young);
+  });
+});
+
+describe('changes hub on the embedded store', () => {
+  it('takes plain writes as they commit, reads gaps back, and answers as the store does', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dockhand-hub-'));
+    /** PouchDB as used here (its bundled typings name less than it takes). */
+    interface Db {
+      bulkDocs(docs: object[], opts?: object): Promise<Array<{ id: string; rev: string }>>;
+      changes(opts: object): Promise<{ results: unknown[] }>;
+      close(): Promise<void>;
+    }
+    const db = new PouchDB(path.join(dir, 'scans')) as unknown as Db;
+    try {
+      let storeReads = 0;
+      const changes = db.changes.bind(db);
+      db.changes = (opts) => {
+        storeReads += 1;
+        return changes(opts);
+      };
+      const hub = createChangesHub({
+        database: async () => db as unknown as PouchDatabase,
+        log: pino({ level: 'silent' }),
+        gatherMs: 0,
+      });
+      hubs.push(hub);
+      const server = http.createServer((req, res) => {
+        const query = new URL(req.url ?? '/', 'http://x').searchParams;
+        void hub.serve('scans', feedRequestOf(query)!, res).then((served) => {
+          if (!served) res.writeHead(299).end('to the store');
+        });
+      });
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const ask = async (query: string) => {
+        const res = await fetch(`http://127.0.0.1:${port}/?${query}`);
+        return { status: res.status, text: await res.text() };
+      };
+      const query = 'feed=normal&since=0&include_docs=true&style=all_docs';
+      // Opens the hub on the empty database: it holds everything from seq 0.
+      expect(JSON.parse((await ask(query)).text)).toMatchObject({ results: [], last_seq: 0 });
+      const readsBefore = storeReads;
+
+      const [a] = await db.bulkDocs([{ _id: 'a', n: 1 }, { _id: 'b' }]);
+      await db.bulkDocs([
+        { _id: 'a', _rev: a!.rev, n: 2 },
+        { _id: 'c', _deleted: true },
+      ]);
+      const plain = await ask(query);
+      expect(plain.status).toBe(200);
+      expect(storeReads).toBe(readsBefore); // nothing read back
+      const fromStore = await changes({ since: 0, include_docs: true, style: 'all_docs' });
+      const answered = JSON.parse(plain.text) as { results: unknown[]; last_seq: number };
+      expect(answered.results).toEqual(fromStore.results);
+      expect(answered.last_seq).toBe(4);
+
+      // A losing replicated branch cannot be told at commit: the hub reads it, then goes on.
+      await db.bulkDocs([{ _id: 'b', _rev: '1-0000', n: 'loser' }], { new_edits: false });
+      await db.bulkDocs([{ _id: 'd' }]);
+      const after = await ask(query);
+      expect(storeReads).toBeGreaterThan(readsBefore);
+      const all = await changes({ since: 0, include_docs: true, style: 'all_docs' });
+      expect((JSON.parse(after.text) as { results: unknown[] }).results).toEqual(all.results);
+      const readsAfterGap = storeReads;
+      await db.bulkDocs([{ _id: 'e' }]);
+      const last = JSON.parse((await ask(query)).text) as { last_seq: number };
+      expect(last.last_seq).toBe(7);
+      expect(storeReads).toBe(readsAfterGap);
+    } finally {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -28,6 +28,12 @@ export interface LocalLevel {
     /** Bytes fetched per native call (leveldown's default is 16 KB). */
     highWaterMark?: number;
   }): { next(cb: LevelNext): void; end(cb: (err?: Error | null) => void): void };
+  /** Values of `keys` in one native call (undefined where absent); leveldown ≥ 6.1. */
+  getMany?(
+    keys: string[],
+    opts: { asBuffer: false; fillCache?: boolean },
+    cb: (err: Error | null | undefined, values?: Array<string | undefined>) => void,
+  ): void;
 }
 
 export interface Store {

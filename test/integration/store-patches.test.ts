@@ -283,3 +283,82 @@ describe('pouchdb-validation patch', () => {
     }
   });
 });
+
+describe('pouchdb commit listener patch', () => {
+  type Change = { seq: number } & Record<string, unknown>;
+  type Listener = (from: number, to: number, changes: Array<Change | null>) => void;
+  /** PouchDB as used here (its bundled typings name less than it takes). */
+  interface Db {
+    _dockhandOnCommit(listener: Listener): () => void;
+    info(): Promise<unknown>;
+    bulkDocs(docs: object[], opts?: object): Promise<Array<{ id: string; rev: string }>>;
+    put(doc: object): Promise<unknown>;
+    changes(opts: object): Promise<{ results: Change[] }>;
+    close(): Promise<void>;
+  }
+
+  it("tells each commit's changes exactly as the changes feed words them, or null", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dockhand-commits-'));
+    dirs.push(dir);
+    const db = new PouchDB(path.join(dir, 'db')) as unknown as Db;
+    // A second object on the same database: listeners hear writes made through any of them.
+    const writer = new PouchDB(path.join(dir, 'db')) as unknown as Db;
+    await db.info();
+    const heard: Array<{ from: number; to: number; changes: Array<Change | null> }> = [];
+    const stop = db._dockhandOnCommit((from, to, changes) =>
+      heard.push({ from, to, changes: JSON.parse(JSON.stringify(changes)) }),
+    );
+
+    const [a] = await writer.bulkDocs([
+      { _id: 'a', n: 1 },
+      { _id: 'b', n: 2 },
+    ]);
+    await writer.bulkDocs([
+      { _id: 'a', _rev: a!.rev, n: 3 },
+      { _id: 'b', n: 9 }, // a conflict: not written, no seq
+      { _id: 'c', _deleted: true },
+    ]);
+    // A replicated branch that loses (lower hash at the same depth) and one with an attachment.
+    await writer.bulkDocs([{ _id: 'a', _rev: '2-0000', n: 'loser' }], { new_edits: false });
+    await writer.put({
+      _id: 'd',
+      _attachments: { 'p.txt': { content_type: 'text/plain', data: 'aGk=' } },
+    });
+    await writer.bulkDocs([{ _id: '_local/x', n: 1 }]); // no seq: nothing to tell
+
+    expect(heard.map(({ from, to }) => [from, to])).toEqual([
+      [0, 2],
+      [2, 4],
+      [4, 5],
+      [5, 6],
+    ]);
+    expect(heard.map(({ changes }) => changes.map((c) => c && c.seq))).toEqual([
+      [1, 2],
+      [3, 4],
+      [null],
+      [null],
+    ]);
+    // Each change told is the store's own answer for that seq, key for key and byte for byte.
+    const store = (await db.changes({
+      since: 0,
+      include_docs: true,
+      style: 'all_docs',
+    })) as unknown as {
+      results: Change[];
+    };
+    const told = heard.flatMap(({ changes }) => changes).filter((c): c is Change => c !== null);
+    for (const change of told) {
+      const now = store.results.find((r) => r.id === change.id)!;
+      // A document written again later is listed at its later seq only (a at 1, 3 and 5).
+      if (now.seq > change.seq) continue;
+      expect(JSON.stringify(change)).toBe(JSON.stringify(now));
+    }
+    expect(told.filter((c) => store.results.some((r) => r.seq === c.seq))).toHaveLength(2);
+    expect(told.find((c) => c.id === 'c')).toMatchObject({ deleted: true });
+
+    stop();
+    await writer.put({ _id: 'e' });
+    expect(heard).toHaveLength(4);
+    await db.close();
+  });
+});
