@@ -8,6 +8,7 @@ import path from 'node:path';
 import PouchDB from 'pouchdb';
 import type { PouchDatabase } from 'pouchdb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { durableLeveldown } from '../../lib/node/durable-leveldown';
 import { forEachEntry } from '../../sync-server/exports/level-read';
 import { openPouchStore } from '../../sync-server/store/pouch-store';
 import type { Store } from '../../sync-server/store/store';
@@ -360,5 +361,76 @@ describe('pouchdb commit listener patch', () => {
     await writer.put({ _id: 'e' });
     expect(heard).toHaveLength(4);
     await db.close();
+  });
+});
+
+describe('pouchdb one-call metadata read patch', () => {
+  /** PouchDB as used here (its bundled typings name less than it takes). */
+  interface Db {
+    bulkDocs(docs: object[]): Promise<Array<Record<string, unknown>>>;
+    allDocs(opts: object): Promise<{ rows: unknown[] }>;
+    close(): Promise<void>;
+  }
+  type Raw = { getMany?: (...args: unknown[]) => void };
+
+  /** The same writes on a fresh database; `oneCall` false takes PouchDB's own get per doc. */
+  async function writes(oneCall: boolean) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dockhand-getmany-'));
+    dirs.push(dir);
+    let raw: Raw | undefined;
+    let manyCalls = 0;
+    // The server's leveldown (durable writes), whose handles the patch reads through.
+    const leveldown = durableLeveldown((_location, level) => {
+      raw = level as Raw;
+      const getMany = raw.getMany!;
+      raw.getMany = oneCall
+        ? (...args: unknown[]) => {
+            manyCalls += 1;
+            getMany.apply(level, args);
+          }
+        : undefined;
+    });
+    const db = new PouchDB(path.join(dir, 'db'), { db: leveldown } as Record<
+      string,
+      unknown
+    >) as unknown as Db;
+    const outcome = (rows: Array<Record<string, unknown>>) =>
+      rows.map(({ ok, id, error }) => ({ ok, id, error }));
+    const first = await db.bulkDocs([{ _id: 'a', n: 1 }, { _id: 'b' }, { _id: 'gone' }]);
+    const revOf = (id: string) => first.find((r) => r.id === id)!.rev as string;
+    const answers = [outcome(first)];
+    answers.push(
+      outcome(
+        await db.bulkDocs([
+          { _id: 'a', _rev: revOf('a'), n: 2 }, // an edit
+          { _id: 'b', n: 9 }, // a conflict
+          { _id: 'gone', _rev: revOf('gone'), _deleted: true },
+          { _id: 'c' },
+          { _id: 'c' }, // twice in one call
+        ]),
+      ),
+    );
+    answers.push(outcome(await db.bulkDocs([{ _id: 'gone' }, { _id: 'd' }])));
+    const stored = await db.allDocs({ include_docs: true, conflicts: true });
+    await db.close();
+    expect(raw).toBeDefined();
+    return { answers, stored: JSON.parse(JSON.stringify(stored)) as unknown, manyCalls };
+  }
+
+  it('reads the metadata of a multi-document write in one call, with the same outcome', async () => {
+    const patched = await writes(true);
+    const plain = await writes(false);
+    expect(patched.manyCalls).toBe(3);
+    expect(plain.manyCalls).toBe(0);
+    // Revision ids are content hashes: the same writes give the same answers and stored state.
+    expect(patched.answers).toEqual(plain.answers);
+    expect(patched.stored).toEqual(plain.stored);
+    expect(patched.answers[1]).toEqual([
+      { ok: true, id: 'a', error: undefined },
+      { ok: undefined, id: 'b', error: true },
+      { ok: true, id: 'gone', error: undefined },
+      { ok: true, id: 'c', error: undefined },
+      { ok: undefined, id: 'c', error: true },
+    ]);
   });
 });
