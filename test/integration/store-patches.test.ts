@@ -283,6 +283,48 @@ describe('pouchdb-validation patch', () => {
       coucheval.evaluate = evaluate;
     }
   });
+
+  it('reads the design documents once until a write changes one', async () => {
+    const unhandled = await unhandledWhile(async (store) => {
+      const db = await store.database('kept');
+      let designReads = 0;
+      const counted = db as unknown as { allDocs(opts?: { startkey?: string }): unknown };
+      const allDocs = counted.allDocs;
+      counted.allDocs = function (this: unknown, ...args: [{ startkey?: string }?]) {
+        if (args[0]?.startkey === '_design/') designReads += 1;
+        return allDocs.apply(this, args);
+      };
+      // What each id got (the wrapper answers refused documents first, so by id, not by order).
+      const push = async (...ids: string[]) => {
+        const results = (await post(store, '/kept/_bulk_docs', {
+          docs: ids.map((_id) => ({ _id })),
+        })) as Array<{ id: string; error?: string }>;
+        return Object.fromEntries(results.map((r) => [r.id, r.error ?? 'ok']));
+      };
+      await db.put({
+        _id: '_design/v',
+        validate_doc_update: 'function (doc) { if (doc._id[0] === "x") throw { forbidden: "x" }; }',
+      });
+      designReads = 0; // the design document's own write read them (there were none)
+      for (let i = 0; i < 5; i++) {
+        expect(await push(`a${i}`, `x${i}`)).toEqual({ [`a${i}`]: 'ok', [`x${i}`]: 'forbidden' });
+      }
+      expect(designReads).toBe(1);
+      // Removing the design document lifts its rule at once.
+      const ddoc = await db.get('_design/v');
+      await db.put({ ...ddoc, _deleted: true });
+      expect(await push('x9')).toEqual({ x9: 'ok' });
+      expect(designReads).toBe(2);
+      // A change the commit cannot describe (a losing replicated branch) is read again too.
+      await (db as unknown as { bulkDocs(d: object[], o: object): Promise<unknown> }).bulkDocs(
+        [{ _id: 'a0', _rev: '1-0000' }],
+        { new_edits: false },
+      );
+      await push('b1');
+      expect(designReads).toBe(3);
+    });
+    expect(unhandled).toEqual([]);
+  });
 });
 
 describe('pouchdb commit listener patch', () => {
