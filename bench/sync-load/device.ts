@@ -113,17 +113,20 @@ export function lastSeqOf(body: Buffer): string | null {
 }
 
 const NEWLINE = 0x0a;
+const OPEN_BRACE = 0x7b;
 
 /**
- * Rows in a `_changes` answer, from its line breaks: both stores put each row on its own line,
- * `{"results":[\n<row>,\n<row>\n],\n"last_seq":…}\n` (three more than the rows), or none at
- * all, `{"results":[],\n…}\n`. A byte search per line is memchr; searching for a longer
- * pattern rebuilt its search table on each call and took more of this process than anything.
+ * Rows in a `_changes` answer: both stores put each row on its own line, so a row is a line
+ * break followed by `{` (`{"results":[\n<row>,\n<row>\n],\n"last_seq":…}\n`; CouchDB answers none
+ * as `[\n\n]`). A byte search per line is memchr; searching for a longer pattern rebuilt its
+ * search table on each call and took more of this process than anything else.
  */
 export function rowsIn(body: Buffer): number {
-  let lines = 0;
-  for (let at = body.indexOf(NEWLINE); at !== -1; at = body.indexOf(NEWLINE, at + 1)) lines++;
-  return lines > 3 ? lines - 3 : 0;
+  let rows = 0;
+  for (let at = body.indexOf(NEWLINE); at !== -1; at = body.indexOf(NEWLINE, at + 1)) {
+    if (body[at + 1] === OPEN_BRACE) rows++;
+  }
+  return rows;
 }
 
 const isCut = (err: unknown) => (err as { name?: string }).name === 'AbortError';
