@@ -215,6 +215,53 @@ describe('pouchdb _appendNewDocs patch', () => {
     expect((await db.info()).doc_count).toBe(2);
     await db.close();
   });
+
+  it('looks up exactly the batch ids, not every id stored between its lowest and highest', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dockhand-append-'));
+    dirs.push(dir);
+    let iterators = 0;
+    let keysLookedUp = 0;
+    const leveldown = durableLeveldown((_location, level) => {
+      const raw = level as {
+        iterator: (...args: unknown[]) => unknown;
+        getMany: (keys: unknown[], ...rest: unknown[]) => void;
+      };
+      const { iterator, getMany } = raw;
+      raw.iterator = (...args) => {
+        iterators += 1;
+        return iterator.apply(level, args);
+      };
+      raw.getMany = (keys, ...rest) => {
+        keysLookedUp += keys.length;
+        getMany.call(level, keys, ...rest);
+      };
+    });
+    const db = new PouchDB(path.join(dir, 'db'), {
+      db: leveldown,
+    } as Record<string, unknown>) as unknown as Db;
+    await db.info(); // open
+    // A manifest's numbers come in no order: every batch spans what is stored.
+    const ids = Array.from(
+      { length: 2_000 },
+      (_, i) => `m:${String((i * 7_919) % 2_000).padStart(5, '0')}`,
+    );
+    await append(
+      db,
+      ids.slice(0, 1_000).map((_id) => ({ _id, _rev: rev('a') })),
+    );
+    iterators = 0;
+    keysLookedUp = 0;
+    const second = ['m:00000', ...ids.slice(1_000, 1_010), 'm:99999'];
+    const result = await append(
+      db,
+      second.map((_id) => ({ _id, _rev: rev('b') })),
+    );
+    expect(result.existing).toEqual([0]); // m:00000 was in the first batch
+    expect(result.written).toBe(second.length - 1);
+    expect(keysLookedUp).toBe(second.length);
+    expect(iterators).toBe(0);
+    await db.close();
+  });
 });
 
 // pouchdb-validation compiled the design document's validate_doc_update again for every document
