@@ -63,6 +63,12 @@ export function openScanDesk(db: DockhandDatabase): ScanDesk {
   const index: MatchIndex = createMatchIndex();
   /** Waybill numbers by id, per open manifest (to remove them when it closes or a row changes). */
   const numbersOf = new Map<string, Map<string, string>>();
+  /**
+   * Per open manifest, each distinct number and how many of its rows carry it: the expected count
+   * is its size, read on every render of the scan page. Counting distinct numbers there (a Set of
+   * all of them) while a 100k manifest streamed in, one render per change, froze the page.
+   */
+  const distinctOf = new Map<string, Map<string, number>>();
   const manifests = new Map<string, Manifest>();
   const loading = new Set<string>();
   const subscriptions: Subscription[] = [];
@@ -105,27 +111,36 @@ export function openScanDesk(db: DockhandDatabase): ScanDesk {
 
   function addWaybill(waybill: Pick<Waybill, 'id' | 'manifestId' | 'number'>) {
     const numbers = numbersOf.get(waybill.manifestId);
-    if (!numbers) return; // not an open manifest
+    const distinct = distinctOf.get(waybill.manifestId);
+    if (!numbers || !distinct) return; // not an open manifest
     const before = numbers.get(waybill.id);
     if (before === waybill.number) return;
     if (before !== undefined) removeWaybill(waybill);
     numbers.set(waybill.id, waybill.number);
+    distinct.set(waybill.number, (distinct.get(waybill.number) ?? 0) + 1);
     index.addWaybill(waybill.manifestId, waybill.number);
   }
 
   function removeWaybill(waybill: Pick<Waybill, 'id' | 'manifestId'>) {
     const numbers = numbersOf.get(waybill.manifestId);
+    const distinct = distinctOf.get(waybill.manifestId);
     const number = numbers?.get(waybill.id);
-    if (!numbers || number === undefined) return;
+    if (!numbers || !distinct || number === undefined) return;
     numbers.delete(waybill.id);
     // Two rows of one manifest may carry the same number: keep it expected while one remains.
-    for (const other of numbers.values()) if (other === number) return;
+    const rows = (distinct.get(number) ?? 1) - 1;
+    if (rows > 0) {
+      distinct.set(number, rows);
+      return;
+    }
+    distinct.delete(number);
     index.removeWaybill(waybill.manifestId, number);
   }
 
   async function openManifest(id: string) {
     if (numbersOf.has(id)) return;
     numbersOf.set(id, new Map());
+    distinctOf.set(id, new Map());
     loading.add(id);
     publish();
     const docs = await db.waybills.find({ selector: { manifestId: id } }).exec();
@@ -135,10 +150,11 @@ export function openScanDesk(db: DockhandDatabase): ScanDesk {
   }
 
   function closeManifest(id: string) {
-    const numbers = numbersOf.get(id);
-    if (!numbers) return;
-    for (const number of new Set(numbers.values())) index.removeWaybill(id, number);
+    const distinct = distinctOf.get(id);
+    if (!distinct) return;
+    for (const number of distinct.keys()) index.removeWaybill(id, number);
     numbersOf.delete(id);
+    distinctOf.delete(id);
     loading.delete(id);
   }
 
@@ -198,15 +214,12 @@ export function openScanDesk(db: DockhandDatabase): ScanDesk {
     subscribe: state.subscribe,
     classify: (manifestId, normalised) => index.classify(manifestId, normalised),
     scannedCount: (manifestId) => index.scannedCount(manifestId),
-    expectedCount: (manifestId) => {
-      const numbers = numbersOf.get(manifestId);
-      return numbers ? new Set(numbers.values()).size : 0;
-    },
+    expectedCount: (manifestId) => distinctOf.get(manifestId)?.size ?? 0,
     missing(manifestId, search, limit) {
-      const numbers = numbersOf.get(manifestId);
-      if (!numbers) return { total: 0, numbers: [] };
+      const distinct = distinctOf.get(manifestId);
+      if (!distinct) return { total: 0, numbers: [] };
       const wanted = search.trim().toUpperCase();
-      const all = [...new Set(numbers.values())].filter(
+      const all = [...distinct.keys()].filter(
         (n) => index.classify(manifestId, n).result === 'matched',
       );
       const shown = (wanted ? all.filter((n) => n.includes(wanted)) : all).sort();
