@@ -75,6 +75,17 @@ function until(d: Dashboard, ok: (s: DashboardSnapshot) => boolean): Promise<Das
 }
 
 describe('openDashboard', () => {
+  it('never shows a design document a device stored as data before the pull hid them', async () => {
+    const { db, dashboard } = await open();
+    // As replication stored the server's rules on devices of earlier versions.
+    const rules = { id: '_design/rules', validate_doc_update: 'function () {}' };
+    await db.manifests.insert(rules as never);
+    await db.waybills.insert(rules as never);
+    await db.waybills.insert({ id: 'm1:A', manifestId: 'm1', number: 'A' });
+    const s = await until(dashboard, (s) => s.manifests[0]?.expected === 1);
+    expect(s.manifests.map((m) => m.id)).toEqual(['m1']);
+  });
+
   it('takes a scan voided twice off the counts once', async () => {
     const { db, dashboard } = await open();
     await db.waybills.bulkInsert(

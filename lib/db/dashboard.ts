@@ -22,6 +22,7 @@ import type { Manifest } from '../schema/manifest';
 import type { Scan } from '../schema/scan';
 import type { Waybill } from '../schema/waybill';
 import type { DockhandDatabase } from './database';
+import { isDesignDoc } from './design-docs';
 
 // --- The model ------------------------------------------------------------------------------------
 
@@ -279,6 +280,7 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
   }
 
   function setWaybill(doc: Waybill, deleted: boolean) {
+    if (isDesignDoc(doc.id)) return; // stored as data by devices before the pull hid them
     const rows = waybillsOf.get(doc.manifestId) ?? new Map<string, Row>();
     if (deleted) rows.delete(doc.id);
     else rows.set(doc.id, { number: doc.number, consignee: doc.consignee ?? '' });
@@ -287,6 +289,7 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
   }
 
   function setManifest(doc: Manifest, deleted: boolean) {
+    if (isDesignDoc(doc.id)) return;
     if (deleted) manifests.delete(doc.id);
     else manifests.set(doc.id, doc);
     dirty.add(doc.id);

@@ -9,7 +9,8 @@ import type { RxCollection } from 'rxdb';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 import { replicateCouchDB } from 'rxdb/plugins/replication-couchdb';
 import type { Link } from '../schema/link';
-import { hideDesignDoc, replicatePolledPull } from './print-sync';
+import { hideDesignDoc } from './design-docs';
+import { replicatePolledPull } from './print-sync';
 
 /** Roles that may create and edit links (the server's writers of `links`, plus server admins). */
 export const LINK_EDITOR_ROLES: readonly string[] = ['_admin', 'admin', 'supervisor'];

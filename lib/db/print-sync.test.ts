@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { newPrintJob, PRINT_ERR_REFUSED } from '../core/print-job-state';
-import { hideDesignDoc, printJobsFetch } from './print-sync';
+import { hideDesignDoc } from './design-docs';
+import { printJobsFetch } from './print-sync';
 
 const answer = (body: unknown, status = 201) =>
   vi.fn(async () => new Response(JSON.stringify(body), { status })) as unknown as typeof fetch;

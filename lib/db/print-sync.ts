@@ -10,6 +10,7 @@ import { couchDBDocToRxDocData, mergeUrlQueryParams } from 'rxdb/plugins/replica
 import { interval, map } from 'rxjs';
 import { nextJobState } from '../core/print-job-state';
 import type { PrintJob } from '../schema/print-job';
+import { hideDesignDoc } from './design-docs';
 
 export const PRINT_CONFIG_POLL_MS = 30_000; // 30 s; a reSync (reconnect, admin save) is at once
 
@@ -22,11 +23,6 @@ interface ChangesAnswer {
   last_seq: string | number;
 }
 
-/** A `_design/…` document is the server's rules, not data: kept on the device as deleted. */
-export function hideDesignDoc<D>(doc: D): D {
-  const id = (doc as { id?: unknown }).id;
-  return typeof id === 'string' && id.startsWith('_design/') ? { ...doc, _deleted: true } : doc;
-}
 
 export function replicatePolledPull<T>(options: {
   collection: RxCollection<T>;

@@ -31,13 +31,16 @@ import type { KeyValueStore } from '../platform/key-value';
 import type { OnlineTracker } from '../platform/online';
 import type { SessionState } from '../platform/session-state';
 import type { ReadableStore } from '../platform/small-store';
+import type { Manifest } from '../schema/manifest';
 import type { PrintJob } from '../schema/print-job';
 import type { Scan } from '../schema/scan';
+import type { Waybill } from '../schema/waybill';
 import { writableStore } from '../platform/small-store';
 import type { DockhandDatabase } from './database';
 import type { LinksHold } from './links-sync';
 import { replicateLinks } from './links-sync';
-import { hideDesignDoc, printJobsFetch, replicatePolledPull } from './print-sync';
+import { hideDesignDoc } from './design-docs';
+import { printJobsFetch, replicatePolledPull } from './print-sync';
 import { createSyncFetch } from './sync-fetch';
 
 const LAST_SYNC_KEY = 'dockhand.lastSyncAt';
@@ -201,7 +204,7 @@ export function startDockhandSync(db: DockhandDatabase, deps: SyncDeps): Dockhan
           modifier: async (doc: Scan & { _deleted: boolean }) => {
             if (ownPrefix && doc.id.startsWith(ownPrefix) && !doc._deleted)
               await confirmScans([doc.id]);
-            return doc;
+            return hideDesignDoc(doc);
           },
         },
       }) as unknown as RxReplicationState<unknown, unknown>,
@@ -210,14 +213,22 @@ export function startDockhandSync(db: DockhandDatabase, deps: SyncDeps): Dockhan
         replicationIdentifier: `dockhand-manifests-pull-${url('manifests')}`,
         collection: db.manifests,
         url: url('manifests'),
-        pull: { batchSize: 200, heartbeat: 30_000 },
+        pull: {
+          batchSize: 200,
+          heartbeat: 30_000,
+          modifier: (doc: Manifest & { _deleted: boolean }) => hideDesignDoc(doc),
+        },
       }) as unknown as RxReplicationState<unknown, unknown>,
       replicateCouchDB({
         ...common,
         replicationIdentifier: `dockhand-waybills-pull-${url('waybills')}`,
         collection: db.waybills,
         url: url('waybills'),
-        pull: { batchSize: 500, heartbeat: 30_000 },
+        pull: {
+          batchSize: 500,
+          heartbeat: 30_000,
+          modifier: (doc: Waybill & { _deleted: boolean }) => hideDesignDoc(doc),
+        },
       }) as unknown as RxReplicationState<unknown, unknown>,
       // Jobs made on this device go out; every job's state comes back (the bridge writes it).
       replicateCouchDB({
