@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { manifestNumbers } from '../test/fixtures/carrier-numbers';
 import type { CouchDb } from '../test/helpers/couchdb';
 import { percentile } from './pages/serve';
 import { Device, emptyStats } from './sync-load/device';
@@ -28,7 +29,6 @@ import {
   createAccounts,
   eachLimited,
   logIn,
-  manifestNumbers,
   seedManifest,
 } from './sync-load/seed';
 import type { Account } from './sync-load/seed';

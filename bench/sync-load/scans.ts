@@ -2,7 +2,7 @@
 // ids `<deviceId>:<ULID>`, mostly matches of the manifest, some re-scans, unknown codes and undos.
 import type { Scan } from '../../lib/schema';
 import { SAMPLE_MARK } from './fanout';
-import { carrierNumber } from './seed';
+import { carrierNumber } from '../../test/fixtures/carrier-numbers';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const NOT_Z = CROCKFORD.slice(0, -1);

@@ -13,35 +13,6 @@ export interface Account {
   password: string;
 }
 
-const DIGITS = '0123456789';
-const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-
-function randomOf(alphabet: string, length: number, random: () => number): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[Math.floor(random() * alphabet.length)];
-  return out;
-}
-
-/**
- * A carrier's number in one of the formats manifests mix: UPS `1Z` + 16, FedEx 12 digits, SF
- * Express `SF` + 13 digits, JD `JD` + 13 digits, YTO `YT` + 13 digits.
- */
-export function carrierNumber(random: () => number): string {
-  const pick = random();
-  if (pick < 0.2) return `1Z${randomOf(UPPER_ALNUM, 6, random)}${randomOf(DIGITS, 10, random)}`;
-  if (pick < 0.4) return randomOf(DIGITS, 12, random);
-  if (pick < 0.6) return `SF${randomOf(DIGITS, 13, random)}`;
-  if (pick < 0.8) return `JD${randomOf(DIGITS, 13, random)}`;
-  return `YT${randomOf(DIGITS, 13, random)}`;
-}
-
-/** `count` distinct carriers' numbers, in the random order a manifest lists them. */
-export function manifestNumbers(count: number, random: () => number): string[] {
-  const numbers = new Set<string>();
-  while (numbers.size < count) numbers.add(carrierNumber(random));
-  return [...numbers];
-}
-
 async function expectStatus(
   what: string,
   answer: Promise<{ status: number; text: string }>,

@@ -23,7 +23,6 @@ interface ChangesAnswer {
   last_seq: string | number;
 }
 
-
 export function replicatePolledPull<T>(options: {
   collection: RxCollection<T>;
   /** Database URL with a trailing slash, e.g. https://host/db/printers/ */
