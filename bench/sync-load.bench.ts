@@ -25,12 +25,7 @@ import { createHttpClient } from './sync-load/http-client';
 import type { HttpClient } from './sync-load/http-client';
 import { monotonicUs, printProfileSummary } from './sync-load/profile-summary';
 import type { ProfileWindow } from './sync-load/profile-summary';
-import {
-  createAccounts,
-  eachLimited,
-  logIn,
-  seedManifest,
-} from './sync-load/seed';
+import { createAccounts, eachLimited, logIn, seedManifest } from './sync-load/seed';
 import type { Account } from './sync-load/seed';
 import {
   cpuSecondsOf,
