@@ -109,7 +109,7 @@ interface Hub {
 type CommitSource = PouchDatabase & {
   _dockhandOnCommit?: (
     listener: (from: number, to: number, changes: ReadonlyArray<object | null>) => void,
-  ) => () => void;
+  ) => (() => void) | null;
 };
 
 const UNDERSTOOD = new Set([
@@ -283,7 +283,7 @@ export function createChangesHub(opts: ChangesHubOptions) {
     let reading: Promise<void> | null = null;
     let stopped = false;
     const onCommit = (db as CommitSource)._dockhandOnCommit;
-    const stopListening =
+    const listening =
       typeof onCommit === 'function'
         ? onCommit.call(db, (from, to, changes) => {
             // Taken only when it follows on from what the hub has and a read is not under way
@@ -294,7 +294,9 @@ export function createChangesHub(opts: ChangesHubOptions) {
             hub.lastPos = to;
             hub.lastSeq = to;
           })
-        : () => undefined;
+        : null;
+    // Without it (another adapter, or not open) the hub reads every change, as it reads gaps.
+    const stopListening = listening ?? (() => undefined);
     const readRounds = async () => {
       try {
         for (;;) {
