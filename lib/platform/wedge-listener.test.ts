@@ -65,6 +65,16 @@ describe('listenForWedge', () => {
     expect(field.value).toBe('ZZ7777');
   });
 
+  it("takes a Bluetooth scanner's code sent in two chunks out of the field whole, once", () => {
+    const field = { value: '' };
+    const h = harness(field);
+    // 7801233 at 5 ms a key, an 80 ms pause, then 288 and Enter: the head is not left behind.
+    h.type('7801233'.split(''), 5, 1_000);
+    expect(h.type(keysOf('288'), 5, 1_000 + 6 * 5 + 80)).toEqual(['Enter']);
+    expect(h.scans).toEqual(['7801233288']);
+    expect(field.value).toBe('');
+  });
+
   it('detaches', () => {
     const h = harness();
     h.stop();

@@ -57,8 +57,8 @@ export function listenForWedge(deps: WedgeListenerDeps): () => void {
     if (outcome.kind !== 'scan') return;
     event.preventDefault();
     const field = deps.focusedField();
-    if (field && field.value.endsWith(outcome.code)) {
-      deps.setFieldValue(field, field.value.slice(0, field.value.length - outcome.code.length));
+    if (field && field.value.endsWith(outcome.typed)) {
+      deps.setFieldValue(field, field.value.slice(0, field.value.length - outcome.typed.length));
     }
     deps.onScan(outcome.code);
   };

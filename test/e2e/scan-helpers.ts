@@ -129,14 +129,23 @@ export async function typeCode(page: Page, code: string) {
  * looked like a person typing. Chromium stamps each event with the `timestamp` it is sent with
  * (CDP Input.dispatchKeyEvent), which is what KeyboardEvent.timeStamp reports to the page.
  */
-export async function typeWithKeyTiming(page: Page, text: string, gapMs: number): Promise<void> {
+export async function typeWithKeyTiming(
+  page: Page,
+  text: string,
+  gapMs: number | readonly number[],
+): Promise<void> {
+  // The gap before key i+1 (the last before Enter included); a list gives each gap in turn.
+  const gaps = typeof gapMs === 'number' ? [gapMs] : gapMs;
+  const offsets: number[] = [0];
+  for (let i = 1; i <= text.length; i++)
+    offsets.push(offsets[i - 1]! + gaps[(i - 1) % gaps.length]!);
   const cdp = await page.context().newCDPSession(page);
   try {
     const start = Date.now() / 1000;
     const keys = [...text].map((char) => ({ key: char, text: char, code: '' }));
     keys.push({ key: 'Enter', text: '\r', code: 'Enter' });
     for (const [i, k] of keys.entries()) {
-      const timestamp = start + (i * gapMs) / 1000;
+      const timestamp = start + offsets[i]! / 1000;
       const common = {
         key: k.key,
         code: k.code || undefined,

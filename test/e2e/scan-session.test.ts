@@ -146,6 +146,15 @@ describe('scan session', () => {
       'wedge',
     );
 
+    // A Bluetooth scanner sends in chunks: an 80 ms pause mid-code; the whole code, once.
+    await page.getByTestId('scan-input').focus();
+    const chunked = await nextResult(page, async () => {
+      await typeWithKeyTiming(page, 'ZZ515151', [5, 5, 5, 80, 5, 5, 5, 5]);
+    });
+    expect(chunked.code).toBe('ZZ515151');
+    await expect.poll(() => page.getByTestId('scan-row').count()).toBe(rowsBeforeBurst + 2);
+    expect(await page.getByTestId('scan-input').inputValue()).toBe('');
+
     // A person typing at human speed in the field is manual entry, not a wedge scan.
     await page.getByTestId('scan-input').focus();
     const typed = await nextResult(page, async () => {
@@ -155,14 +164,14 @@ describe('scan session', () => {
     await expect
       .poll(() => page.locator('[data-testid="scan-row"]').first().getAttribute('data-source'))
       .toBe('manual');
-    await expect.poll(() => page.getByTestId('scan-row').count()).toBe(rowsBeforeBurst + 2);
+    await expect.poll(() => page.getByTestId('scan-row').count()).toBe(rowsBeforeBurst + 3);
 
     // Everything reaches the server, pulled scans never counted as pending.
     const status = page.getByTestId('sync-status');
     await expect.poll(() => status.getAttribute('data-pending'), { timeout: 30_000 }).toBe('0');
     const scans = await serverScans(server);
     const mine = scans.filter((s) => s.user === 'ana');
-    expect(mine).toHaveLength(11); // 10 scans and 1 void
+    expect(mine).toHaveLength(12); // 11 scans and 1 void
     const voidDoc = mine.find((s) => s.result === 'void');
     expect(voidDoc?.voids).toBeTruthy();
     expect(mine.find((s) => s._id === voidDoc?.voids)?.normalised).toBe('JD0002');
@@ -171,7 +180,7 @@ describe('scan session', () => {
         .filter((s) => s.source === 'wedge')
         .map((s) => s.normalised)
         .sort(),
-    ).toEqual(['JD0002', 'ZZ4242']);
+    ).toEqual(['JD0002', 'ZZ4242', 'ZZ515151']);
     expect(mine.some((s) => s.normalised === '106141411234567890')).toBe(false);
 
     // Offline, after a reload: the remembered manifest, the index and the pattern still work.
