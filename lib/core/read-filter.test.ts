@@ -29,6 +29,22 @@ describe('agreeingReads', () => {
     ],
     ['QR passes at once', [], [qr('https://x')], [qr('https://x')]],
     ['DataMatrix passes at once', [], [dm('JD1')], [dm('JD1')]],
+    ...(['pdf417', 'aztec', 'maxicode'] as const).map(
+      (format): [string, FrameRead[], FrameRead[], FrameRead[]] => [
+        `${format} (error-corrected) passes at once`,
+        [],
+        [{ text: '1Z1', format }],
+        [{ text: '1Z1', format }],
+      ],
+    ),
+    ...(['code93', 'codabar', 'ean8', 'upca', 'upce'] as const).map(
+      (format): [string, FrameRead[], FrameRead[], FrameRead[]] => [
+        `${format} on its first frame waits`,
+        [],
+        [{ text: '12345670', format }],
+        [],
+      ],
+    ),
     ['mixed frame: 2D passes, new 1D waits', [], [c128('JD1'), qr('Q')], [qr('Q')]],
     [
       'duplicates within a frame are kept once',

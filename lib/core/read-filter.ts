@@ -1,15 +1,41 @@
 // Which decoder reads become scans: 1D reads need two agreeing frames, repeats are suppressed.
 // Pure: the caller passes frames and the clock in.
 
-/** The symbologies Dockhand scans (GS1-128 is Code 128 with a leading FNC1). */
-export type BarcodeFormat = 'code128' | 'qr' | 'datamatrix' | 'ean13' | 'code39' | 'itf';
+/**
+ * The symbologies Dockhand scans (GS1-128 is Code 128 with a leading FNC1): what carriers print
+ * on labels (Code 128, PDF417 on FedEx ground and postal labels, MaxiCode on UPS, QR, DataMatrix,
+ * Aztec) and what turns up on parcels and cartons (EAN/UPC, Code 39/93, Codabar, ITF-14).
+ */
+export type BarcodeFormat =
+  | 'code128'
+  | 'qr'
+  | 'datamatrix'
+  | 'pdf417'
+  | 'aztec'
+  | 'maxicode'
+  | 'ean13'
+  | 'ean8'
+  | 'upca'
+  | 'upce'
+  | 'code39'
+  | 'code93'
+  | 'codabar'
+  | 'itf';
 
 export const BARCODE_FORMATS: readonly BarcodeFormat[] = [
   'code128',
   'qr',
   'datamatrix',
+  'pdf417',
+  'aztec',
+  'maxicode',
   'ean13',
+  'ean8',
+  'upca',
+  'upce',
   'code39',
+  'code93',
+  'codabar',
   'itf',
 ];
 
@@ -18,9 +44,16 @@ export interface FrameRead {
   format: BarcodeFormat;
 }
 
-// 2D symbols carry Reed-Solomon error correction, so one frame is enough; a 1D read passes a
-// short checksum (or none, for Code 39 and ITF) and a misread can pass it on a blurred frame.
-const MATRIX: ReadonlySet<BarcodeFormat> = new Set(['qr', 'datamatrix']);
+// 2D and stacked symbols carry Reed-Solomon error correction, so one frame is enough; a 1D read
+// passes a short checksum (or none, for Code 39, Codabar and ITF) and a misread can pass it on a
+// blurred frame.
+const MATRIX: ReadonlySet<BarcodeFormat> = new Set([
+  'qr',
+  'datamatrix',
+  'pdf417',
+  'aztec',
+  'maxicode',
+]);
 
 export function isMatrixFormat(format: BarcodeFormat): boolean {
   return MATRIX.has(format);

@@ -28,6 +28,12 @@ const CASES: Array<{ name: string; code: CodeSpec; expected: string }> = [
     code: { kind: 'datamatrix', text: 'JD014600006281277' },
     expected: 'JD014600006281277',
   },
+  // FedEx ground and postal labels carry PDF417.
+  {
+    name: 'PDF417',
+    code: { kind: 'pdf417', text: 'JD014600006281255' },
+    expected: 'JD014600006281255',
+  },
 ];
 
 let server: TestSyncServer;

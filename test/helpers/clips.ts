@@ -29,7 +29,22 @@ export const CLIP_FPS = 30;
 const GENERATOR_VERSION = 4;
 
 export type CodeKind =
-  'code128' | 'gs1-128' | 'qr' | 'datamatrix' | 'gs1-datamatrix' | 'ean13' | 'code39' | 'itf14';
+  | 'code128'
+  | 'gs1-128'
+  | 'qr'
+  | 'datamatrix'
+  | 'gs1-datamatrix'
+  | 'pdf417'
+  | 'aztec'
+  | 'maxicode'
+  | 'ean13'
+  | 'ean8'
+  | 'upca'
+  | 'upce'
+  | 'code39'
+  | 'code93'
+  | 'codabar'
+  | 'itf14';
 
 export type Variant =
   | 'clean'
@@ -63,6 +78,8 @@ interface KindSpec {
   format: BarcodeFormat;
   matrix: boolean;
   gs1: boolean;
+  /** More bwip-js options (Code 93's two check characters are optional in bwip-js). */
+  bwip?: Record<string, unknown>;
 }
 
 const KINDS: Record<CodeKind, KindSpec> = {
@@ -73,6 +90,20 @@ const KINDS: Record<CodeKind, KindSpec> = {
   'gs1-datamatrix': { bcid: 'gs1datamatrix', format: 'datamatrix', matrix: true, gs1: true },
   ean13: { bcid: 'ean13', format: 'ean13', matrix: false, gs1: false },
   code39: { bcid: 'code39', format: 'code39', matrix: false, gs1: false },
+  pdf417: { bcid: 'pdf417', format: 'pdf417', matrix: true, gs1: false },
+  aztec: { bcid: 'azteccode', format: 'aztec', matrix: true, gs1: false },
+  maxicode: { bcid: 'maxicode', format: 'maxicode', matrix: true, gs1: false },
+  ean8: { bcid: 'ean8', format: 'ean8', matrix: false, gs1: false },
+  upca: { bcid: 'upca', format: 'upca', matrix: false, gs1: false },
+  upce: { bcid: 'upce', format: 'upce', matrix: false, gs1: false },
+  code93: {
+    bcid: 'code93',
+    format: 'code93',
+    matrix: false,
+    gs1: false,
+    bwip: { includecheck: true },
+  },
+  codabar: { bcid: 'rationalizedCodabar', format: 'codabar', matrix: false, gs1: false },
   itf14: { bcid: 'itf14', format: 'itf', matrix: false, gs1: false },
 };
 
@@ -96,6 +127,17 @@ export const MEASUREMENT_CODES: readonly CodeSpec[] = [
   { kind: 'ean13', text: '4006381333931' },
   { kind: 'code39', text: 'WB12345678' },
   { kind: 'itf14', text: '15400141288763' },
+  // What carriers print beside or instead of Code 128: PDF417 (FedEx ground, postal labels),
+  // MaxiCode (UPS), Aztec; and what is on the parcels themselves.
+  { kind: 'pdf417', text: '[)>\u001e01\u001d961Z14600006281234\u001dUPSN\u001d12345E' },
+  { kind: 'pdf417', text: 'JD014600006281234' },
+  { kind: 'aztec', text: 'JD014600006281234' },
+  { kind: 'maxicode', text: '1Z14600006281234' },
+  { kind: 'ean8', text: '96385074' },
+  { kind: 'upca', text: '036000291452' },
+  { kind: 'upce', text: '01234565' },
+  { kind: 'code93', text: 'WB12345678' },
+  { kind: 'codabar', text: 'A40156B' },
 ];
 
 export function formatOf(kind: CodeKind): BarcodeFormat {
@@ -111,6 +153,25 @@ export function variantsFor(kind: CodeKind): Variant[] {
   return VARIANTS.filter((variant) => variant !== 'inverted' || KINDS[kind].matrix);
 }
 
+/**
+ * UPC-A and UPC-E as the GTIN-13 a reader may report them as (ZXing-C++ reads UPC-A as EAN-13
+ * with a leading 0, and expands UPC-E): the same number either way.
+ */
+export function gtin13Of(kind: CodeKind, text: string): string | null {
+  if (kind === 'upca') return `0${text}`;
+  if (kind !== 'upce' || !/^[01]\d{7}$/.test(text)) return null;
+  const [system, d1, d2, d3, d4, d5, d6, check] = [...text];
+  const middle =
+    d6 === '0' || d6 === '1' || d6 === '2'
+      ? `${d1}${d2}${d6}0000${d3}${d4}${d5}`
+      : d6 === '3'
+        ? `${d1}${d2}${d3}00000${d4}${d5}`
+        : d6 === '4'
+          ? `${d1}${d2}${d3}${d4}00000${d5}`
+          : `${d1}${d2}${d3}${d4}${d5}0000${d6}`;
+  return `0${system}${middle}${check}`;
+}
+
 /** The normalised value a correct read of `code` must give (SSCC for GS1 kinds). */
 export function expectedValue(code: CodeSpec): string {
   if (!KINDS[code.kind].gs1) return code.text;
@@ -121,7 +182,9 @@ export function expectedValue(code: CodeSpec): string {
 
 /** True when a decoder's text is a correct read of `code` (GS1 compared after normalisation). */
 export function isCorrectRead(code: CodeSpec, decodedText: string): boolean {
-  if (!KINDS[code.kind].gs1) return decodedText === code.text;
+  if (!KINDS[code.kind].gs1) {
+    return decodedText === code.text || decodedText === gtin13Of(code.kind, code.text);
+  }
   const parsed = waybillCodeFrom(decodedText);
   return parsed.ok && parsed.value === expectedValue(code);
 }
@@ -167,6 +230,7 @@ export async function makeSymbol(code: CodeSpec): Promise<Buffer> {
     paddingwidth: spec.matrix ? 4 : 10,
     paddingheight: 4,
     ...(spec.matrix ? {} : { includetext: true, textxalign: 'center' as const }),
+    ...spec.bwip,
   };
   const ratio = BAR_HEIGHT_RATIO[code.kind];
   if (ratio === undefined) return bwipjs.toBuffer(options);

@@ -18,12 +18,20 @@ interface BarcodeDetectorClass {
   getSupportedFormats(): Promise<string[]>;
 }
 
-const TO_NATIVE: Record<BarcodeFormat, string> = {
+/** The Shape Detection API's names; it has none for MaxiCode. */
+const TO_NATIVE: Partial<Record<BarcodeFormat, string>> = {
   code128: 'code_128',
   qr: 'qr_code',
   datamatrix: 'data_matrix',
+  pdf417: 'pdf417',
+  aztec: 'aztec',
   ean13: 'ean_13',
+  ean8: 'ean_8',
+  upca: 'upc_a',
+  upce: 'upc_e',
   code39: 'code_39',
+  code93: 'code_93',
+  codabar: 'codabar',
   itf: 'itf',
 };
 
@@ -42,7 +50,7 @@ export async function hasNativeBarcodeDetector(
   const Detector = detectorClass();
   if (!Detector) return false;
   const supported = new Set(await Detector.getSupportedFormats());
-  return formats.some((f) => supported.has(TO_NATIVE[f]));
+  return formats.some((f) => supported.has(TO_NATIVE[f] ?? ''));
 }
 
 export async function createNativeDecoder(
@@ -51,11 +59,11 @@ export async function createNativeDecoder(
   const Detector = detectorClass();
   if (!Detector) throw new DecoderUnavailableError('barcode-detector-native', 'no BarcodeDetector');
   const supported = new Set(await Detector.getSupportedFormats());
-  const usable = formats.filter((f) => supported.has(TO_NATIVE[f]));
+  const usable = formats.filter((f) => supported.has(TO_NATIVE[f] ?? ''));
   if (usable.length === 0) {
     throw new DecoderUnavailableError('barcode-detector-native', 'none of the formats supported');
   }
-  const detector = new Detector({ formats: usable.map((f) => TO_NATIVE[f]) });
+  const detector = new Detector({ formats: usable.map((f) => TO_NATIVE[f]!) });
   return {
     name: 'barcode-detector-native',
     formats: usable,

@@ -20,8 +20,16 @@ const TO_ZXING: Record<BarcodeFormat, ZxFormat> = {
   code128: ZxFormat.CODE_128,
   qr: ZxFormat.QR_CODE,
   datamatrix: ZxFormat.DATA_MATRIX,
+  pdf417: ZxFormat.PDF_417,
+  aztec: ZxFormat.AZTEC,
+  maxicode: ZxFormat.MAXICODE,
   ean13: ZxFormat.EAN_13,
+  ean8: ZxFormat.EAN_8,
+  upca: ZxFormat.UPC_A,
+  upce: ZxFormat.UPC_E,
   code39: ZxFormat.CODE_39,
+  code93: ZxFormat.CODE_93,
+  codabar: ZxFormat.CODABAR,
   itf: ZxFormat.ITF,
 };
 

@@ -10,8 +10,16 @@ const TO_ZXING: Record<BarcodeFormat, ReadInputBarcodeFormat> = {
   code128: 'Code128',
   qr: 'QRCode',
   datamatrix: 'DataMatrix',
+  pdf417: 'PDF417',
+  aztec: 'Aztec',
+  maxicode: 'MaxiCode',
   ean13: 'EAN13',
+  ean8: 'EAN8',
+  upca: 'UPCA',
+  upce: 'UPCE',
   code39: 'Code39',
+  code93: 'Code93',
+  codabar: 'Codabar',
   itf: 'ITF',
 };
 

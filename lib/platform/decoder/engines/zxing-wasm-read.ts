@@ -11,14 +11,27 @@ import { barcodeRegions, flattenedGlare, frameFromLevelled, levelledRegion } fro
 import type { BarcodeFormat, Decoded, DecodeHint, Point } from '../types';
 import { DEFAULT_WASM_URL, hintedOptionsFor } from './zxing-wasm-options';
 
+/** ZXing-C++'s format names (and their display labels) to ours. */
+const FROM_ZXING: ReadonlyArray<[RegExp, BarcodeFormat]> = [
+  [/^Code ?128$/, 'code128'],
+  [/^QR ?Code/, 'qr'],
+  [/^Data ?Matrix$/, 'datamatrix'],
+  [/PDF417$/, 'pdf417'], // PDF417, Compact and Micro PDF417
+  [/^Aztec/, 'aztec'],
+  [/^MaxiCode$/, 'maxicode'],
+  [/^EAN-?13$/, 'ean13'],
+  [/^EAN-?8$/, 'ean8'],
+  [/^UPC-?A$/, 'upca'],
+  [/^UPC-?E$/, 'upce'],
+  [/^Code ?39/, 'code39'],
+  [/^Code ?93$/, 'code93'],
+  [/^Codabar$/, 'codabar'],
+  [/^ITF/, 'itf'],
+];
+
 function formatFrom(result: ReadResult): BarcodeFormat | null {
   const name: string = result.format;
-  if (name === 'Code128') return 'code128';
-  if (name.startsWith('QRCode') || name === 'QR Code') return 'qr';
-  if (name === 'DataMatrix') return 'datamatrix';
-  if (name === 'EAN13' || name === 'EAN-13') return 'ean13';
-  if (name.startsWith('Code39')) return 'code39';
-  if (name.startsWith('ITF')) return 'itf';
+  for (const [pattern, format] of FROM_ZXING) if (pattern.test(name)) return format;
   return null;
 }
 
