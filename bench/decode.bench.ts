@@ -135,6 +135,15 @@ async function main(): Promise<void> {
     console.log(`figure: decode-frame-p50-${label} ${fixed(percentile(times, 50))} ms`);
     console.log(`figure: decode-frame-p95-${label} ${fixed(percentile(times, 95))} ms`);
   }
+  // Per symbology, for the first engine (the default): read rate and misreads.
+  const first = results.get(labels[0]!)!;
+  for (const kind of new Set(entries.map((e) => e.kind))) {
+    const scored = first.filter((s) => s.entry.kind === kind);
+    const rate = (100 * scored.filter((s) => s.read).length) / scored.length;
+    const misreads = scored.reduce((n, s) => n + s.misreads.length, 0);
+    console.log(`figure: decode-rate-${labels[0]}-${kind} ${fixed(rate)} %`);
+    console.log(`figure: decode-misreads-${labels[0]}-${kind} ${misreads} count (target <= 0)`);
+  }
   const best = labels
     .map((label) => {
       const scored = results.get(label)!;
