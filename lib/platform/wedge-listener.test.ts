@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TextField, WedgeKeyEvent, WedgeListenerDeps } from './wedge-listener';
+import { createWedgeDetector } from '../core/wedge-detector';
 import { listenForWedge } from './wedge-listener';
 
-function harness(field: TextField | null = null) {
+function harness(field: TextField | null = null, detector?: WedgeListenerDeps['detector']) {
   let listener: ((e: WedgeKeyEvent) => void) | null = null;
   const scans: string[] = [];
   const target: WedgeListenerDeps['target'] = {
@@ -14,22 +15,28 @@ function harness(field: TextField | null = null) {
     focusedField: () => field,
     setFieldValue: (f, v) => void (f.value = v),
     onScan: (code) => scans.push(code),
+    detector,
   });
   /** Types `keys` with `gapMs` between them; returns which events were prevented. */
   const type = (keys: string[], gapMs: number, start = 1_000) => {
-    const prevented: string[] = [];
+    const preventedKeys: string[] = [];
     keys.forEach((key, i) => {
-      if (field && key.length === 1) field.value += key; // the browser's default action
+      let prevented = false;
       listener?.({
         key,
         timeStamp: start + i * gapMs,
         ctrlKey: false,
         altKey: false,
         metaKey: false,
-        preventDefault: () => prevented.push(key),
+        preventDefault: () => {
+          prevented = true;
+          preventedKeys.push(key);
+        },
       });
+      // The browser's default action, unless prevented: the character lands in the field.
+      if (field && key.length === 1 && !prevented) field.value += key;
     });
-    return prevented;
+    return preventedKeys;
   };
   return { scans, type, stop, attached: () => listener !== null };
 }
@@ -73,6 +80,14 @@ describe('listenForWedge', () => {
     expect(h.type(keysOf('288'), 5, 1_000 + 6 * 5 + 80)).toEqual(['Enter']);
     expect(h.scans).toEqual(['7801233288']);
     expect(field.value).toBe('');
+  });
+
+  it('takes a code with a configured prefix and suffix out of the field, all of it', () => {
+    const field = { value: 'AB' };
+    const h = harness(field, createWedgeDetector({ prefix: ']C0', suffix: '~' }));
+    expect(h.type([...']C0WB9001~'], 6)).toEqual(['~']);
+    expect(h.scans).toEqual(['WB9001']);
+    expect(field.value).toBe('AB');
   });
 
   it('detaches', () => {

@@ -57,8 +57,11 @@ export function listenForWedge(deps: WedgeListenerDeps): () => void {
     if (outcome.kind !== 'scan') return;
     event.preventDefault();
     const field = deps.focusedField();
-    if (field && field.value.endsWith(outcome.typed)) {
-      deps.setFieldValue(field, field.value.slice(0, field.value.length - outcome.typed.length));
+    // What reached the field: every key sent for the code but this one, whose default (a
+    // suffix's last character landing) is prevented above.
+    const inField = event.key.length === 1 ? outcome.typed.slice(0, -1) : outcome.typed;
+    if (field && inField && field.value.endsWith(inField)) {
+      deps.setFieldValue(field, field.value.slice(0, field.value.length - inField.length));
     }
     deps.onScan(outcome.code);
   };
