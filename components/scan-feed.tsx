@@ -61,10 +61,13 @@ export default function ScanFeed({ dockhand }: { dockhand: Dockhand | null }) {
             data-source={row.source}
             data-voided={voided.has(row.id) ? 'true' : 'false'}
             data-synced={row.synced ? 'true' : 'false'}
-            className="flex items-center justify-between gap-3 rounded-xl bg-slate-800 px-4 py-3"
+            // At phone width the status wraps under the number, which is never cut short: a
+            // waybill number is what the person checks against the parcel.
+            className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 rounded-xl bg-slate-800 px-4 py-3"
           >
             <span
-              className={`min-w-0 truncate font-mono text-xl tracking-wider ${voided.has(row.id) ? 'text-slate-500 line-through' : ''}`}
+              data-testid="scan-row-number"
+              className={`min-w-0 break-all font-mono text-xl tracking-wider ${voided.has(row.id) ? 'text-slate-500 line-through' : ''}`}
             >
               {row.normalised}
             </span>

@@ -27,8 +27,15 @@ describe('feedbackFor', () => {
     }
   });
 
-  it('a duplicate says who scanned it first and when', () => {
-    expect(feedbackFor(cases[1]![1], 'A1').detail).toBe('A1 — by bo at 08:15');
+  it("a duplicate says who scanned it first and when, in the device's time zone", () => {
+    const before = process.env.TZ;
+    process.env.TZ = 'Africa/Lagos'; // UTC+1, no daylight saving: 08:15Z is 09:15 there
+    try {
+      expect(feedbackFor(cases[1]![1], 'A1').detail).toBe('A1 — by bo at 09:15');
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
   });
 
   it('a wrong-manifest scan names the manifest it belongs to', () => {

@@ -1,5 +1,6 @@
 // What a person hears, feels and sees for each scan result: distinct enough to tell apart with
 // the eyes elsewhere (sound and vibration) and readable at arm's length (colour and big text).
+import { clockTimeOf } from './relative-time';
 import type { Classification } from './scan-matching';
 
 export interface Tone {
@@ -15,10 +16,6 @@ export interface Feedback {
   colour: 'green' | 'amber' | 'red' | 'blue' | 'grey';
   headline: string;
   detail?: string;
-}
-
-function clockTime(iso: string): string {
-  return iso.slice(11, 16);
 }
 
 /** Feedback for a classification; `manifestName` turns ids into names a person knows. */
@@ -53,7 +50,8 @@ export function feedbackFor(
         vibration: [120, 80, 120],
         colour: 'amber',
         headline: 'Already scanned',
-        detail: `${code} — by ${classification.first.user} at ${clockTime(classification.first.scannedAt)}`,
+        // The device's clock time, as the feed and the dashboard show it (scannedAt is UTC).
+        detail: `${code} — by ${classification.first.user} at ${clockTimeOf(new Date(classification.first.scannedAt))}`,
       };
     case 'other-manifest':
       return {

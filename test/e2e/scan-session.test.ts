@@ -166,12 +166,30 @@ describe('scan session', () => {
       .toBe('manual');
     await expect.poll(() => page.getByTestId('scan-row').count()).toBe(rowsBeforeBurst + 3);
 
+    // At phone width every number in the feed is shown whole, not cut to a stub (a UPS number
+    // is 18 characters).
+    expect((await nextResult(page, () => typeCode(page, '1Z999AA10123456784'))).result).toBe(
+      'unknown',
+    );
+    await page.setViewportSize({ width: 360, height: 740 });
+    const cut = await page
+      .getByTestId('scan-row-number')
+      .evaluateAll((spans) =>
+        spans
+          .filter(
+            (span) => span.scrollWidth > span.clientWidth + 1 || span.getClientRects().length === 0,
+          )
+          .map((span) => span.textContent),
+      );
+    expect(cut).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 720 });
+
     // Everything reaches the server, pulled scans never counted as pending.
     const status = page.getByTestId('sync-status');
     await expect.poll(() => status.getAttribute('data-pending'), { timeout: 30_000 }).toBe('0');
     const scans = await serverScans(server);
     const mine = scans.filter((s) => s.user === 'ana');
-    expect(mine).toHaveLength(12); // 11 scans and 1 void
+    expect(mine).toHaveLength(13); // 12 scans and 1 void
     const voidDoc = mine.find((s) => s.result === 'void');
     expect(voidDoc?.voids).toBeTruthy();
     expect(mine.find((s) => s._id === voidDoc?.voids)?.normalised).toBe('JD0002');
