@@ -16,6 +16,7 @@ import {
 import { startReadLoop, videoFrames, type ReadLoop } from '@/lib/platform/camera-reads';
 import { createDecoder } from '@/lib/platform/decoder';
 import type { BarcodeDecoder } from '@/lib/platform/decoder';
+import type { BarcodeFormat } from '@/lib/core/read-filter';
 
 type CameraState = 'starting' | 'running' | 'paused' | 'error';
 
@@ -33,7 +34,8 @@ export default function CameraScanner({
   onCode,
   onClose,
 }: {
-  onCode(text: string): void;
+  /** A read to act on, with its symbology (retail codes are told apart from waybills). */
+  onCode(text: string, format: BarcodeFormat): void;
   onClose(): void;
 }) {
   const video = useRef<HTMLVideoElement>(null);
@@ -88,7 +90,7 @@ export default function CameraScanner({
             // Rendered now, not in a task React schedules later: the flash is painted with the
             // next frame after the agreeing read (bench/scan-feedback.bench.ts).
             flushSync(() => {
-              for (const read of reads) onCodeRef.current(read.text);
+              for (const read of reads) onCodeRef.current(read.text, read.format);
             });
           },
           onError: (error) => {

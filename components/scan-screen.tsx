@@ -5,6 +5,8 @@
 import dynamic from 'next/dynamic';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { isProductFormat } from '@/lib/core/read-filter';
+import type { BarcodeFormat } from '@/lib/core/read-filter';
 import { loginPathFor } from '@/lib/core/return-path';
 import { feedbackFor, feedbackForRejected } from '@/lib/core/scan-feedback';
 import { waybillCodeFrom } from '@/lib/core/waybill-code';
@@ -89,7 +91,7 @@ export default function ScanScreen() {
   }, []);
 
   const handleCode = useCallback(
-    (raw: string, source: ScanSource) => {
+    (raw: string, source: ScanSource, format?: BarcodeFormat) => {
       if (!dockhand || !canRecord) {
         waiting.current.push({ raw, source });
         const count = waiting.current.length;
@@ -112,6 +114,17 @@ export default function ScanScreen() {
         setFlash({ seq: seq.current, result: 'rejected', feedback: answer, code: shown });
         setMessage({ kind: 'error', text: `Not recorded: ${answer.detail ?? shown}` });
         return;
+      }
+      // An EAN/UPC read by the camera is the product's barcode, unless a manifest lists it.
+      if (isProductFormat(format)) {
+        const known = dockhand.desk.classify(manifestId, code.value).result;
+        if (known !== 'matched' && known !== 'duplicate' && known !== 'other-manifest') {
+          const answer = feedbackForRejected('product-barcode', shown);
+          feedback.current?.play(answer);
+          setFlash({ seq: seq.current, result: 'rejected', feedback: answer, code: shown });
+          setMessage({ kind: 'error', text: `Not recorded: ${answer.detail ?? shown}` });
+          return;
+        }
       }
       let attempt;
       try {
@@ -247,7 +260,7 @@ export default function ScanScreen() {
       </div>
       {cameraOpen && (
         <CameraScanner
-          onCode={(text) => handleRef.current(text, 'camera')}
+          onCode={(text, format) => handleRef.current(text, 'camera', format)}
           onClose={() => setCameraOpen(false)}
         />
       )}

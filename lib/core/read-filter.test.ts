@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   agreeingReads,
+  isProductFormat,
   EMPTY_REPEAT_STATE,
   suppressRepeats,
   type FrameRead,
@@ -128,5 +129,14 @@ describe('suppressRepeats', () => {
     expect([...later.state.keys()]).toEqual(['B']);
     expect([...first.state.keys()]).toEqual(['A']);
     expect(EMPTY_REPEAT_STATE.size).toBe(0);
+  });
+});
+
+describe('isProductFormat', () => {
+  it('takes retail symbologies for product barcodes, and nothing a waybill is printed in', () => {
+    expect((['ean13', 'ean8', 'upca', 'upce'] as const).every(isProductFormat)).toBe(true);
+    const waybillFormats = ['code128', 'qr', 'datamatrix', 'pdf417', 'code39', 'itf'] as const;
+    expect(waybillFormats.some(isProductFormat)).toBe(false);
+    expect(isProductFormat(undefined)).toBe(false); // typed or wedge: no format known
   });
 });

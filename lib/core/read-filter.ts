@@ -59,6 +59,13 @@ export function isMatrixFormat(format: BarcodeFormat): boolean {
   return MATRIX.has(format);
 }
 
+// Retail symbologies: on a parcel they are the product's barcode, not its waybill.
+const PRODUCT: ReadonlySet<BarcodeFormat> = new Set(['ean13', 'ean8', 'upca', 'upce']);
+
+export function isProductFormat(format: BarcodeFormat | undefined): boolean {
+  return format !== undefined && PRODUCT.has(format);
+}
+
 const same = (a: FrameRead, b: FrameRead) => a.text === b.text && a.format === b.format;
 
 /**

@@ -49,5 +49,9 @@ describe('feedbackFor', () => {
       headline: 'Not a waybill',
       colour: 'grey',
     });
+    const product = feedbackForRejected('product-barcode', '5901234123457');
+    expect(product).toMatchObject({ headline: 'Not a waybill', colour: 'grey' });
+    expect(product.detail).toContain('product barcode');
+    expect(product.tone).not.toEqual(feedbackFor({ result: 'unknown' }, 'X').tone);
   });
 });

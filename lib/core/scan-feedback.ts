@@ -75,16 +75,19 @@ export function feedbackFor(
   }
 }
 
-export type RejectedReason = 'empty' | 'too-long' | 'pattern-mismatch' | `gs1-${string}`;
+export type RejectedReason =
+  'empty' | 'too-long' | 'pattern-mismatch' | 'product-barcode' | `gs1-${string}`;
 
 /** Feedback for a code that is not a waybill at all (stray product barcode, bad GS1 data). */
 export function feedbackForRejected(reason: RejectedReason, code: string): Feedback {
   const detail =
     reason === 'pattern-mismatch'
       ? `${code} is not a waybill number of this manifest (a product barcode?)`
-      : reason.startsWith('gs1-')
-        ? `${code}: the GS1 data is damaged (${reason.slice(4)}) — scan again or type the number`
-        : `${code}: not a readable code`;
+      : reason === 'product-barcode'
+        ? `${code} is a product barcode (EAN/UPC): scan the waybill label`
+        : reason.startsWith('gs1-')
+          ? `${code}: the GS1 data is damaged (${reason.slice(4)}) — scan again or type the number`
+          : `${code}: not a readable code`;
   return {
     tone: [{ frequencyHz: 220, durationMs: 250 }],
     vibration: [250],

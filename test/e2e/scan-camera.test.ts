@@ -36,6 +36,9 @@ const CASES: Array<{ name: string; code: CodeSpec; expected: string }> = [
   },
 ];
 
+/** A product's EAN-13 on the parcel, not on the manifest. */
+const PRODUCT_EAN = '4006381333931';
+
 let server: TestSyncServer;
 const clips = new Map<string, string>();
 
@@ -51,6 +54,10 @@ beforeAll(async () => {
   for (const c of CASES) {
     clips.set(c.name, await makeClip({ ...c.code, variant: 'clean', outDir: CLIPS_DIR }));
   }
+  clips.set(
+    'product',
+    await makeClip({ kind: 'ean13', text: PRODUCT_EAN, variant: 'clean', outDir: CLIPS_DIR }),
+  );
 });
 
 afterAll(async () => {
@@ -58,6 +65,25 @@ afterAll(async () => {
 });
 
 describe('camera scanning', () => {
+  it('answers a product barcode grey "Not a waybill" and records nothing', async () => {
+    const browser = await launchChromium({ fakeCameraClip: clips.get('product')! });
+    try {
+      const page = await (await browser.newContext()).newPage();
+      const errors = collectPageErrors(page);
+      await logIn(page, server.url, 'cam', 'cam-password-123');
+      await chooseManifest(page, 'm-cam', CASES.length);
+      const shown = await nextResult(page, () => page.getByTestId('camera-open').click(), 30_000);
+      expect(shown).toMatchObject({ result: 'rejected', code: PRODUCT_EAN });
+      expect(shown.text).toContain('Not a waybill');
+      expect(await page.getByTestId('scan-row').count()).toBe(0);
+      await page.getByTestId('camera-close').click();
+      expect((await serverScans(server)).some((s) => s.normalised === PRODUCT_EAN)).toBe(false);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it.each(CASES)('$name: matched on screen and on the server', async ({ name, expected }) => {
     const browser = await launchChromium({ fakeCameraClip: clips.get(name)! });
     try {
