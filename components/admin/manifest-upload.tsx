@@ -5,6 +5,7 @@
 // The server keeps the file, so "import the good rows" works then without uploading it again.
 import { useCallback, useEffect, useState } from 'react';
 import type { DragEvent } from 'react';
+import { columnLetters } from '@/lib/core/column-letters';
 import type { ColumnMapping, ManifestField } from '@/lib/core/manifest-columns';
 import { MANIFEST_FIELDS, withHeaderRow } from '@/lib/core/manifest-columns';
 import {
@@ -451,7 +452,9 @@ function ImportView({
                     <td className="pr-2">{issue.row}</td>
                     <td className="pr-2">
                       {ROW_ISSUE_LABELS[issue.code] ?? issue.code}
+                      {issue.column ? `, column ${columnLetters(issue.column)}` : ''}
                       {issue.firstRow ? ` (first in row ${issue.firstRow})` : ''}
+                      {issue.code === 'value-truncated' && issue.detail ? `: ${issue.detail}` : ''}
                     </td>
                     <td className="max-w-64 truncate">{issue.value ?? ''}</td>
                   </tr>

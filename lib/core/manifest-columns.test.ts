@@ -210,6 +210,30 @@ describe('createRowReader', () => {
     });
   });
 
+  it('keeps a 2,000-character note whole, and names row, column and value of one cut short', () => {
+    const long = 'Gate 3, ask for Ade. '.repeat(100); // 2,100 characters
+    expect(read()(2, [t('JD1'), t('Ann'), t(''), t(''), t(long)])).toMatchObject({
+      kind: 'waybill',
+      doc: { extra: { Note: long } },
+      issues: [],
+    });
+    const huge = 'x'.repeat(5_000);
+    const result = read()(9, [t('JD2'), t('Ann'), t(''), t(''), t(huge)]);
+    expect(result).toMatchObject({
+      kind: 'waybill',
+      issues: [
+        {
+          row: 9,
+          column: 5,
+          code: 'value-truncated',
+          severity: 'warning',
+          detail: 'kept the first 4000 of 5000 characters',
+        },
+      ],
+    });
+    expect(result.issues[0]!.value).toMatch(/^x+/);
+  });
+
   it.each([
     ['empty waybill', [t(''), t('Ann')], 'empty-waybill'],
     ['malformed waybill', [t('A'.repeat(101))], 'malformed-waybill'],

@@ -329,7 +329,9 @@ export interface RowReaderOptions {
 }
 
 // Limits of lib/schema waybill.ts.
-const MAX_LENGTH = { consignee: 300, address: 1000, phone: 50, extra: 1000, id: 200 } as const;
+// Room for real data (a delivery address with directions runs past 1,000 characters); anything
+// longer is kept to this and reported with its row, column and value.
+const MAX_LENGTH = { consignee: 500, address: 4000, phone: 100, extra: 4000, id: 200 } as const;
 
 /** An issue shows the cell's text, not keeps it: a report (and Excel's 32,767-character cell) gets the start. */
 const MAX_ISSUE_VALUE = 200;
@@ -398,7 +400,13 @@ function mappedText(
   }
   if (c.text === '') return undefined;
   if (c.text.length > max) {
-    issues.push(issue('value-truncated', rowNumber, { column, detail: `max ${max}` }));
+    issues.push(
+      issue('value-truncated', rowNumber, {
+        column,
+        value: c.text,
+        detail: `kept the first ${max} of ${c.text.length} characters`,
+      }),
+    );
     return c.text.slice(0, max);
   }
   return c.text;

@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { columnLetters, createXlsxSheetWriter, xmlText } from './xlsx-stream';
+import { createXlsxSheetWriter, xmlText } from './xlsx-stream';
 import type { XlsxColumn, XlsxValue } from './xlsx-stream';
 
 const COLUMNS: XlsxColumn[] = [
@@ -30,14 +30,6 @@ async function written(
 }
 
 describe('xlsx-stream', () => {
-  it.each([
-    [1, 'A'],
-    [26, 'Z'],
-    [27, 'AA'],
-    [52, 'AZ'],
-    [703, 'AAA'],
-  ])('column %i is %s', (n, letters) => expect(columnLetters(n)).toBe(letters));
-
   it.each([
     ['a < b & c > d', 'a &lt; b &amp; c &gt; d'],
     ['bell\u0007', 'bell_x0007_'],

@@ -5,6 +5,7 @@
 // zip with data descriptors (APPNOTE.TXT §4.3.9), so nothing is held beyond one page of rows.
 import type { Writable } from 'node:stream';
 import zlib from 'node:zlib';
+import { columnLetters } from '@/lib/core/column-letters';
 
 export type XlsxCellType = 'text' | 'number' | 'integer' | 'date';
 export type XlsxValue = string | number | Date | null | undefined;
@@ -76,14 +77,6 @@ const WORKBOOK_RELS_XML =
   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>' +
   '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>' +
   '</Relationships>';
-
-/** Column letters of a 1-based column number (1 → A, 27 → AA). */
-export function columnLetters(column: number): string {
-  let letters = '';
-  for (let n = column; n > 0; n = Math.floor((n - 1) / 26))
-    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-  return letters;
-}
 
 // Characters XML 1.0 cannot carry; SpreadsheetML writes them as `_xHHHH_` (ECMA-376 §22.9.2.19),
 // so a literal `_xHHHH_` in the text is itself escaped by its underscore.

@@ -1,6 +1,7 @@
 // The row report of an import (duplicates, empty and malformed numbers, skipped rows and why),
 // kept in memory up to a cap and writable as a styled XLSX a person can filter and fix from.
 import ExcelJS from 'exceljs';
+import { columnLetters } from '@/lib/core/column-letters';
 import { ROW_ISSUES } from '@/lib/core/manifest-columns';
 import type { RowIssue, RowIssueCode } from '@/lib/core/manifest-columns';
 
@@ -17,7 +18,8 @@ export const ROW_ISSUE_MESSAGES: Record<RowIssueCode, string> = {
   'waybill-not-a-value':
     'The waybill cell shows a spreadsheet error (such as #N/A) or a formula that was never calculated: the row was skipped. Fix the formula, or copy the column and paste it as values, and save again.',
   'bad-weight': 'The weight is not a number of kilograms: the row was imported without a weight.',
-  'value-truncated': 'The value is longer than allowed and was cut short.',
+  'value-truncated':
+    'The value is longer than a waybill may hold and was cut short: the row was imported with the start of it.',
   'error-value': 'The cell shows a spreadsheet error (such as #N/A): the value was left out.',
   'formula-not-calculated':
     'The cell has a formula that was never calculated: the value was left out. Open the file in Excel or LibreOffice and save it again.',
@@ -76,13 +78,6 @@ export function createReportCollector(
   };
 }
 
-function columnLetter(column: number): string {
-  let s = '';
-  for (let n = column; n > 0; n = Math.floor((n - 1) / 26))
-    s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
 /** Writes the report as XLSX (streaming): bold filled header, frozen first row, filter. */
 export async function writeValidationReportXlsx(
   report: ValidationReport,
@@ -113,7 +108,7 @@ export async function writeValidationReportXlsx(
     ws.addRow({
       row: issue.row,
       column: issue.column
-        ? `${columnLetter(issue.column)}${headers[issue.column - 1] ? ` (${headers[issue.column - 1]})` : ''}`
+        ? `${columnLetters(issue.column)}${headers[issue.column - 1] ? ` (${headers[issue.column - 1]})` : ''}`
         : '',
       code: issue.code,
       severity: ROW_ISSUES[issue.code],
