@@ -75,6 +75,20 @@ function until(d: Dashboard, ok: (s: DashboardSnapshot) => boolean): Promise<Das
 }
 
 describe('openDashboard', () => {
+  it('does not list a manifest whose import failed', async () => {
+    const { db, dashboard } = await open();
+    await db.manifests.insert({
+      id: 'm-refused',
+      name: 'Monday',
+      rowCount: 0,
+      status: 'failed',
+      createdAt: '2026-05-01T06:59:00.000Z',
+    });
+    await db.waybills.insert({ id: 'm1:A', manifestId: 'm1', number: 'A' });
+    const s = await until(dashboard, (s) => s.manifests[0]?.expected === 1);
+    expect(s.manifests.map((m) => m.id)).toEqual(['m1']);
+  });
+
   it('never shows a design document a device stored as data before the pull hid them', async () => {
     const { db, dashboard } = await open();
     // As replication stored the server's rules on devices of earlier versions.

@@ -216,7 +216,10 @@ export function openDashboard(db: DockhandDatabase, options: DashboardOptions = 
       missingSets.delete(id); // rebuilt when a filtered list asks for it
     }
     dirty.clear();
+    // A refused or interrupted import leaves its manifest `failed` with no waybills: the upload
+    // page says why; as a card it was a red duplicate of the manifest imported next.
     const list = [...manifests.values()]
+      .filter((m) => m.status !== 'failed')
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
       .map(summaryOf);
     const previous = state.get();

@@ -95,6 +95,10 @@ describe('admin manifest', () => {
     const card = page.locator(`[data-testid="manifest-row"][data-manifest-id="${manifestId}"]`);
     const count = (name: string) => card.getByTestId(`count-${name}`).textContent();
     await expect.poll(() => count('expected'), { timeout: 30_000 }).toBe('4');
+    // The refused attempt before it is not a second, red "failed" card of the same name.
+    expect(await page.getByTestId('manifest-row').filter({ hasText: 'ACME 1 May' }).count()).toBe(
+      1,
+    );
     expect(await count('scanned')).toBe('0');
     expect(await count('missing')).toBe('4');
 
