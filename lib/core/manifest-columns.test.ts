@@ -86,6 +86,19 @@ describe('detectHeaderRow', () => {
       },
     ],
     [
+      'a title line of several cells above the header is not joined into it',
+      rows(
+        ['Depot: Lagos Ikeja', '', 'Printed by: Ade', '', 'Page 1 of 3'],
+        ['AWB #', 'Consignee', 'Deliver To', 'Phone', 'Weight'],
+        ['JD0001', 'Ann', '1 Allen Avenue', '0803', '2'],
+      ),
+      {
+        rowNumber: 2,
+        dataStartRow: 3,
+        headers: ['AWB #', 'Consignee', 'Deliver To', 'Phone', 'Weight'],
+      },
+    ],
+    [
       'data that mentions fields is not a header',
       rows(['Waybill', 'Address'], ['JD0001', '1 Phone Street, Address Lane 22']),
       { rowNumber: 1 },
@@ -146,6 +159,15 @@ describe('suggestMapping', () => {
   it('prefers a plain AWB over a return AWB, and a shipping address over an e-mail', () => {
     const { mapping } = suggestMapping(['Return AWB', 'Email Address', 'AWB', 'Shipping Address']);
     expect(mapping).toMatchObject({ waybill: 3, address: 4, extra: [1, 2] });
+  });
+
+  it('takes "Deliver To" for the address, beside the consignee', () => {
+    expect(suggestMapping(['AWB #', 'Consignee', 'Deliver To', 'Phone']).mapping).toMatchObject({
+      waybill: 1,
+      consignee: 2,
+      address: 3,
+      phone: 4,
+    });
   });
 
   it('has no mapping without a waybill column', () => {

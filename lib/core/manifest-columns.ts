@@ -52,10 +52,13 @@ const FIELD_PATTERNS: { field: ManifestField; strong: RegExp; weak?: RegExp }[] 
     strong: /\b(phone|mobile|mob|tel|telephone|cell|cellphone|msisdn|contact (no|number|#))\b/,
   },
   { field: 'weight', strong: /\b(weight|wt|gross wt|kgs?)\b/ },
-  { field: 'address', strong: /\b(address|addr|street|delivery location)\b/ },
+  {
+    field: 'address',
+    strong: /\b(address|addr|street|delivery location|deliver to|delivery point)\b/,
+  },
   {
     field: 'consignee',
-    strong: /\b(consignee|receiver|recipient|ship to|deliver to|addressee)\b/,
+    strong: /\b(consignee|receiver|recipient|ship to|addressee)\b/,
     weak: /\b(name|customer|client|contact)\b/,
   },
 ];
@@ -179,8 +182,13 @@ function joinTwoRowHeader(upper: string[], lower: string[]): string[] {
   return out;
 }
 
-/** A row below a header that continues it: only labels, and under an empty (merged) header cell. */
+/**
+ * A row below a header that continues it: only labels, and under an empty (merged) header cell.
+ * The upper row must name a field itself: a title line above the header (depot, printed by, page)
+ * is not a parent, and joining it gave every column a name like "<title> AWB #".
+ */
 function isSubHeader(upper: string[], lower: string[]): boolean {
+  if (scoreHeaders(upper) < 1) return false;
   const filled = lower.map((t, i) => ({ t, i })).filter(({ t }) => t.length > 0);
   if (filled.length === 0 || !filled.every(({ t }) => labelLike(t))) return false;
   if (!filled.some(({ i }) => !upper[i])) return false;
