@@ -1,6 +1,7 @@
 'use client';
 // Choose what to scan against: an open manifest (live from the device database) or free scanning.
 import type { OpenManifest } from '@/lib/db';
+import { visibleText } from '@/lib/core/visible-text';
 
 export default function ManifestPicker({
   manifests,
@@ -28,7 +29,7 @@ export default function ManifestPicker({
         <option value="">Free scan (no manifest)</option>
         {manifests.map((m) => (
           <option key={m.id} value={m.id} data-testid="manifest-option">
-            {m.name} — {m.expected} waybills{m.loaded ? '' : ' (loading…)'}
+            {visibleText(m.name)} — {m.expected} waybills{m.loaded ? '' : ' (loading…)'}
           </option>
         ))}
       </select>

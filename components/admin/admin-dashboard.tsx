@@ -5,6 +5,7 @@
 import { useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Dashboard, DashboardSnapshot, ManifestSummary, WaybillFilter } from '@/lib/db';
 import { percentOf } from '@/lib/core/dashboard-stats';
+import { visibleText } from '@/lib/core/visible-text';
 import { useDockhand } from '../dockhand-provider';
 import ManifestPrint from '../print/manifest-print';
 import { exportUrl } from './api-client';
@@ -83,7 +84,7 @@ function ManifestCard({
     >
       <div className="flex flex-wrap items-center gap-2">
         <button type="button" className="text-left font-bold underline" onClick={onSelect}>
-          {m.name}
+          <bdi>{visibleText(m.name)}</bdi>
         </button>
         <span className={`rounded px-2 py-0.5 text-xs ${STATUS_STYLE[m.status] ?? ''}`}>
           {m.status}
@@ -97,7 +98,7 @@ function ManifestCard({
       <ProgressBar
         value={m.scanned}
         max={Math.max(m.expected, 1)}
-        label={`${m.name} scanned`}
+        label={`${visibleText(m.name)} scanned`}
         tone="emerald"
       />
       <div className="grid grid-cols-5 gap-2">
@@ -323,7 +324,9 @@ export default function AdminDashboard() {
           data-testid="manifest-detail"
           data-manifest-id={selected.id}
         >
-          <h2 className="text-xl font-bold">{selected.name}</h2>
+          <h2 className="text-xl font-bold">
+            <bdi>{visibleText(selected.name)}</bdi>
+          </h2>
           <Exports manifestId={selected.id} />
           <ManifestPrint
             manifestId={selected.id}

@@ -8,6 +8,7 @@ import type { DragEvent } from 'react';
 import { columnLetters } from '@/lib/core/column-letters';
 import type { ColumnMapping, ManifestField } from '@/lib/core/manifest-columns';
 import { MANIFEST_FIELDS, withHeaderRow } from '@/lib/core/manifest-columns';
+import { visibleText } from '@/lib/core/visible-text';
 import {
   ApiProblem,
   cancelImport,
@@ -371,7 +372,7 @@ function ImportView({
           : status.state === 'done'
             ? 'Imported'
             : 'Not imported'}
-        : {status.name}
+        : <bdi>{visibleText(status.name)}</bdi>
       </h2>
       <div className="flex flex-col gap-1 text-sm">
         <span>
@@ -515,7 +516,7 @@ function RecentImports({ onOpen }: { onOpen: (id: string) => void }) {
         {list.map((job) => (
           <li key={job.id}>
             <button type="button" className="underline" onClick={() => onOpen(job.id)}>
-              {job.name}
+              <bdi>{visibleText(job.name)}</bdi>
             </button>{' '}
             — {job.state} · {job.waybillsWritten.toLocaleString()} waybills · {job.user}
           </li>
@@ -661,7 +662,8 @@ export default function ManifestUpload() {
       {step.kind === 'uploading' && (
         <section className="flex flex-col gap-2" data-testid="upload-progress">
           <p>
-            Uploading {step.name}: {formatBytes(step.sent)} of {formatBytes(step.total)}
+            Uploading <bdi>{visibleText(step.name)}</bdi>: {formatBytes(step.sent)} of{' '}
+            {formatBytes(step.total)}
             {step.sent >= step.total ? ' — checking the file…' : ''}
           </p>
           <ProgressBar
@@ -676,7 +678,8 @@ export default function ManifestUpload() {
         <>
           <div className="flex flex-wrap items-center gap-3 text-sm">
             <span>
-              {step.preview.fileName} · {formatBytes(step.preview.bytes)}
+              <bdi data-testid="upload-file-name">{visibleText(step.preview.fileName)}</bdi> ·{' '}
+              {formatBytes(step.preview.bytes)}
             </span>
             {step.preview.sheets.length > 1 && (
               <label className="flex items-center gap-2">

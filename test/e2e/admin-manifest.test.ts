@@ -1,7 +1,7 @@
 // The office's whole path in real Chromium: an admin uploads a messy manifest, confirms the
 // columns, imports (good rows after seeing the report); a scanner's device gets it by replication
 // and scans two waybills; the admin dashboard follows without a reload; the export has those rows.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -49,11 +49,17 @@ describe('admin manifest', () => {
 
     await logIn(page, server.url, TEST_ADMIN_USER, TEST_ADMIN_PASSWORD);
     await page.goto(`${server.url}/admin/upload/`);
-    await page.getByTestId('upload-input').setInputFiles(file);
+    // A file name with a right-to-left override: shown with it visible, never reversed.
+    await page.getByTestId('upload-input').setInputFiles({
+      name: 'ACME\u202exslx.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: await readFile(file),
+    });
 
     // Preview: the detected header and the suggested mapping; cell text shown as text.
     await page.getByTestId('preview-table').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('preview-row').count()).toBeGreaterThan(3);
+    expect(await page.getByTestId('upload-file-name').textContent()).toBe('ACME‹U+202E›xslx.xlsx');
     expect(await page.getByTestId('preview-table').textContent()).toContain(SCRIPT_TEXT);
     expect(await page.locator('[data-testid="preview-table"] script').count()).toBe(0);
     expect(await page.getByTestId('map-waybill').inputValue()).toBe('1');
