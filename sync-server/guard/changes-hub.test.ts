@@ -52,10 +52,10 @@ afterEach(async () => {
   }
 });
 
-async function start(maxChanges = 100, gatherMs = 0) {
-  const store = fakeStore();
+/** A hub on `db` served over HTTP (299: the request would go to the store); how to ask it. */
+async function serveHub(db: PouchDatabase, maxChanges = 100, gatherMs = 0) {
   const hub = createChangesHub({
-    database: async () => store.db,
+    database: async () => db,
     log: pino({ level: 'silent' }),
     maxChanges,
     gatherMs,
@@ -63,18 +63,22 @@ async function start(maxChanges = 100, gatherMs = 0) {
   hubs.push(hub);
   const server = http.createServer((req, res) => {
     const query = new URL(req.url ?? '/', 'http://x').searchParams;
-    const feed = feedRequestOf(query);
-    void hub.serve('scans', feed!, res).then((served) => {
+    void hub.serve('scans', feedRequestOf(query)!, res).then((served) => {
       if (!served) res.writeHead(299).end('to the store');
     });
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const ask = async (query: string) => {
+  return async (query: string) => {
     const res = await fetch(`http://127.0.0.1:${port}/?${query}`);
     return { status: res.status, text: await res.text() };
   };
+}
+
+async function start(maxChanges = 100, gatherMs = 0) {
+  const store = fakeStore();
+  const ask = await serveHub(store.db, maxChanges, gatherMs);
   // The hub opens on its first request (one that goes to the store: nothing held yet).
   expect((await ask('feed=normal&since=0')).status).toBe(299);
   return { store, ask };
@@ -158,25 +162,7 @@ describe('changes hub on the embedded store', () => {
         storeReads += 1;
         return changes(opts);
       };
-      const hub = createChangesHub({
-        database: async () => db as unknown as PouchDatabase,
-        log: pino({ level: 'silent' }),
-        gatherMs: 0,
-      });
-      hubs.push(hub);
-      const server = http.createServer((req, res) => {
-        const query = new URL(req.url ?? '/', 'http://x').searchParams;
-        void hub.serve('scans', feedRequestOf(query)!, res).then((served) => {
-          if (!served) res.writeHead(299).end('to the store');
-        });
-      });
-      servers.push(server);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
-      const ask = async (query: string) => {
-        const res = await fetch(`http://127.0.0.1:${port}/?${query}`);
-        return { status: res.status, text: await res.text() };
-      };
+      const ask = await serveHub(db as unknown as PouchDatabase);
       const query = 'feed=normal&since=0&include_docs=true&style=all_docs';
       // Opens the hub on the empty database: it holds everything from seq 0.
       expect(JSON.parse((await ask(query)).text)).toMatchObject({ results: [], last_seq: 0 });
